@@ -1,0 +1,64 @@
+/**
+ * The service endpoint: one HTTP/2 server that Restate invokes, hosting every service,
+ * object and workflow of procure. Owning the server (rather than `restate.serve`) lets the
+ * process and the test harness close it without hanging.
+ */
+import http2 from "node:http2";
+import type { AddressInfo } from "node:net";
+import * as restate from "@restatedev/restate-sdk";
+import { log } from "../shared/runtime/log.ts";
+import type { ServiceDependencies } from "./dependencies.ts";
+import { healthService } from "./health.ts";
+import { createProductObject } from "./product/index.ts";
+
+export interface RunningEndpoint {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export function createServiceDefinitions(deps: ServiceDependencies) {
+  return [healthService, createProductObject(deps)];
+}
+
+/** Routes the SDK's logs into procure's structured log, without replayed duplicates. */
+const sdkLogger: restate.LoggerTransport = (meta, message, ...details) => {
+  if (meta.replaying) return;
+  const level = meta.level === "trace" ? "debug" : meta.level;
+  const fields: Record<string, unknown> = { source: "restate-sdk" };
+  if (meta.context) fields.invocation = meta.context.invocationTarget;
+  if (meta.context) fields.invocationId = meta.context.invocationId;
+  if (details.length > 0)
+    fields.details = details.map((detail) => (detail instanceof Error ? detail.message : String(detail)));
+  log[level](String(message), fields);
+};
+
+export async function startEndpoint(
+  deps: ServiceDependencies,
+  listen: { readonly host: string; readonly port: number },
+): Promise<RunningEndpoint> {
+  const handler = restate.createEndpointHandler({
+    services: createServiceDefinitions(deps),
+    logger: sdkLogger,
+    ...(deps.config.RESTATE_IDENTITY_KEYS.length > 0
+      ? { identityKeys: [...deps.config.RESTATE_IDENTITY_KEYS] }
+      : {}),
+  });
+  const server = http2.createServer(handler);
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on("session", (session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(listen.port, listen.host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const session of sessions) session.destroy();
+      }),
+  };
+}

@@ -1,0 +1,24 @@
+/** Shared Restate service options: error mapping, bounded retries, Schema-validated inputs. */
+import * as restate from "@restatedev/restate-sdk";
+import { Schema } from "effect";
+import { asTerminalError } from "./errors.ts";
+
+/**
+ * Every service and object retries unexpected failures a bounded number of times and then
+ * fails the invocation: nothing is ever left paused (a paused invocation would lock its product).
+ */
+export const serviceOptions = {
+  asTerminalError,
+  retryPolicy: {
+    initialInterval: 200,
+    exponentiationFactor: 2,
+    maxInterval: 10_000,
+    maxAttempts: 12,
+    onMaxAttempts: "kill",
+  },
+} as const satisfies restate.ServiceOptions;
+
+/** An input serde that decodes JSON with an Effect Schema; a mismatch is a 400 naming the field. */
+export function schemaInput<A, I>(schema: Schema.Schema<A, I, never>): restate.Serde<A> {
+  return restate.serde.schema(Schema.standardSchemaV1(schema)) as restate.Serde<A>;
+}

@@ -1,0 +1,75 @@
+/** Catalogue handlers of the product object: create/update the profile, set stock, read status. */
+import * as restate from "@restatedev/restate-sdk";
+import { Schema } from "effect";
+import {
+  ProductId,
+  ProductProfileInput,
+  StockInput,
+  applyProfile,
+  type Product,
+} from "../../shared/catalog/product.ts";
+import { findProduct, saveProduct, updateStock } from "../../shared/db/products.ts";
+import type { ServiceDependencies } from "../dependencies.ts";
+import { InvalidRequestError, NotFoundError } from "../errors.ts";
+import { schemaInput } from "../options.ts";
+import type { ProductState } from "./state.ts";
+
+export interface ProductStatus {
+  readonly product: Product;
+  readonly revision: number;
+}
+
+export function productKey(ctx: { readonly key: string }): string {
+  if (!Schema.is(ProductId)(ctx.key)) {
+    throw new InvalidRequestError(
+      `product id "${ctx.key}" is invalid: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    );
+  }
+  return ctx.key;
+}
+
+export async function loadProduct(
+  ctx: restate.ObjectSharedContext<ProductState>,
+  { db }: ServiceDependencies,
+): Promise<Product> {
+  const id = productKey(ctx);
+  const product = await ctx.run("load product", async () => (await findProduct(db, id)) ?? null);
+  if (product === null) throw new NotFoundError(`product "${id}" does not exist`);
+  return product;
+}
+
+export function catalogHandlers(deps: ServiceDependencies) {
+  return {
+    upsert: restate.handlers.object.exclusive(
+      { input: schemaInput(ProductProfileInput) },
+      async (ctx: restate.ObjectContext<ProductState>, input: ProductProfileInput): Promise<Product> => {
+        const id = productKey(ctx);
+        const saved = await ctx.run("save product", async () =>
+          saveProduct(deps.db, applyProfile(id, await findProduct(deps.db, id), input)),
+        );
+        ctx.set("revision", ((await ctx.get("revision")) ?? 0) + 1);
+        return saved;
+      },
+    ),
+
+    setStock: restate.handlers.object.exclusive(
+      { input: schemaInput(StockInput) },
+      async (ctx: restate.ObjectContext<ProductState>, input: StockInput): Promise<Product> => {
+        const id = productKey(ctx);
+        const updated = await ctx.run(
+          "update stock",
+          async () => (await updateStock(deps.db, id, input.stock)) ?? null,
+        );
+        if (updated === null) throw new NotFoundError(`product "${id}" does not exist`);
+        return updated;
+      },
+    ),
+
+    status: restate.handlers.object.shared(
+      async (ctx: restate.ObjectSharedContext<ProductState>): Promise<ProductStatus> => ({
+        product: await loadProduct(ctx, deps),
+        revision: (await ctx.get("revision")) ?? 0,
+      }),
+    ),
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * The `product` virtual object, keyed by product id. Exclusive handlers (profile, stock, retrain,
+ * scrape, schedule) run one at a time per product; shared handlers (status, forecast, advice,
+ * bestPrice) never wait for them. Called by the CLI and dashboard through the ingress, by the
+ * ingestion service (retrain) and by the analysis workflow (its tools).
+ */
+import * as restate from "@restatedev/restate-sdk";
+import type { ServiceDependencies } from "../dependencies.ts";
+import { serviceOptions } from "../options.ts";
+import { catalogHandlers } from "./catalog.ts";
+
+export const productObjectName = "product";
+
+export function createProductObject(deps: ServiceDependencies) {
+  return restate.object({
+    name: productObjectName,
+    handlers: {
+      ...catalogHandlers(deps),
+    },
+    options: serviceOptions,
+  });
+}
+
+export type ProductObject = ReturnType<typeof createProductObject>;

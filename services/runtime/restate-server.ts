@@ -1,0 +1,116 @@
+/**
+ * Runs the Restate server binary shipped in the npm package `@restatedev/restate-server`,
+ * registers the service endpoint with its admin API and probes readiness with a real call.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { arch, platform } from "node:os";
+import { dirname } from "node:path";
+
+export interface RestateServerOptions {
+  readonly configFile: string;
+  readonly workingDir: string;
+  /** Overrides of the config file, e.g. for tests on free ports with a temporary data dir. */
+  readonly dataDir?: string;
+  readonly ingressPort?: number;
+  readonly adminPort?: number;
+  readonly nodePort?: number;
+  /** Where the server's own log goes; inherits this process's output when unset. */
+  readonly logFile?: string;
+}
+
+export interface RestateServer {
+  readonly process: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function restateServerBinary(): string {
+  const require = createRequire(import.meta.url);
+  const packageJson = require.resolve(`@restatedev/restate-server-${platform()}-${arch()}/package.json`);
+  return `${dirname(packageJson)}/bin/restate-server`;
+}
+
+export async function startRestateServer(options: RestateServerOptions): Promise<RestateServer> {
+  const overrides: Record<string, string> = {};
+  if (options.dataDir !== undefined) overrides.RESTATE_BASE_DIR = options.dataDir;
+  if (options.ingressPort !== undefined) overrides.RESTATE_INGRESS__BIND_PORT = String(options.ingressPort);
+  if (options.adminPort !== undefined) overrides.RESTATE_ADMIN__BIND_PORT = String(options.adminPort);
+  if (options.nodePort !== undefined) overrides.RESTATE_BIND_PORT = String(options.nodePort);
+
+  let output: "inherit" | "pipe" = "inherit";
+  if (options.logFile !== undefined) {
+    await mkdir(dirname(options.logFile), { recursive: true });
+    output = "pipe";
+  }
+  const child = spawn(restateServerBinary(), ["--config-file", options.configFile, "--no-logo"], {
+    cwd: options.workingDir,
+    env: { ...process.env, ...overrides },
+    stdio: ["ignore", output, output],
+  });
+  if (options.logFile !== undefined) {
+    const log = createWriteStream(options.logFile, { flags: "a" });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  }
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.once("spawn", () => resolve());
+    child.once("error", reject);
+  });
+  return {
+    process: child,
+    async stop(signal: NodeJS.Signals = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+async function poll<T>(what: string, timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const result = await attempt();
+      if (result !== undefined) return result;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const reason = lastError instanceof Error ? `: ${lastError.message}` : "";
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
+}
+
+export async function waitForAdmin(adminUrl: string, timeoutMs = 60_000): Promise<void> {
+  await poll(`the Restate admin API at ${adminUrl}`, timeoutMs, async () => {
+    const response = await fetch(new URL("/health", adminUrl));
+    return response.ok ? true : undefined;
+  });
+}
+
+/** Registers (or re-registers, with force) the endpoint so Restate discovers its handlers. */
+export async function registerDeployment(adminUrl: string, endpointUrl: string): Promise<void> {
+  await poll(`registration of ${endpointUrl}`, 60_000, async () => {
+    const response = await fetch(new URL("/deployments", adminUrl), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ uri: endpointUrl, force: true }),
+    });
+    if (response.ok) return true;
+    throw new Error(`admin API answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
+  });
+}
+
+/** Waits until a real invocation goes through the ingress to the endpoint and back. */
+export async function waitForIngress(ingressUrl: string, timeoutMs = 60_000): Promise<void> {
+  await poll(`a call through the Restate ingress at ${ingressUrl}`, timeoutMs, async () => {
+    const response = await fetch(new URL("/health/ping", ingressUrl), {
+      method: "POST",
+      signal: AbortSignal.timeout(5_000),
+    });
+    return response.ok ? true : undefined;
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * The catalogue's wire types: a product, its editable profile and its stock, as Schemas.
+ * Money is a decimal string with an ISO currency code, never a float.
+ */
+import { Schema } from "effect";
+
+export const ProductId = Schema.String.pipe(
+  Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    message: () => "a product id is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+  }),
+);
+
+export const DecimalAmount = Schema.String.pipe(
+  Schema.pattern(/^\d{1,10}(\.\d{1,4})?$/, {
+    message: () => 'expected a non-negative decimal string such as "12.50" (at most 4 decimals)',
+  }),
+);
+
+export const CurrencyCode = Schema.String.pipe(
+  Schema.pattern(/^[A-Z]{3}$/, { message: () => "expected an ISO 4217 currency code such as BRL or USD" }),
+);
+
+const Quantity = Schema.Number.pipe(
+  Schema.int({ message: () => "expected a whole number" }),
+  Schema.nonNegative({ message: () => "expected a number >= 0" }),
+);
+
+const LeadTimeDays = Schema.Number.pipe(
+  Schema.int({ message: () => "expected a whole number of days" }),
+  Schema.between(0, 365, { message: () => "expected between 0 and 365 days" }),
+);
+
+const Text = (maxLength: number) =>
+  Schema.String.pipe(
+    Schema.trimmed({ message: () => "remove leading and trailing spaces" }),
+    Schema.length({ min: 1, max: maxLength }),
+  );
+
+/** Body of `product/{id}/upsert`: fields left out keep their current value (or the default on creation). */
+export const ProductProfileInput = Schema.Struct({
+  name: Schema.optionalWith(Text(300), { exact: true }),
+  sku: Schema.optionalWith(Text(64), { exact: true }),
+  category: Schema.optionalWith(Schema.NullOr(Text(100)), { exact: true }),
+  subCategory: Schema.optionalWith(Schema.NullOr(Text(100)), { exact: true }),
+  leadTimeDays: Schema.optionalWith(LeadTimeDays, { exact: true }),
+  unitCost: Schema.optionalWith(Schema.NullOr(DecimalAmount), { exact: true }),
+  currency: Schema.optionalWith(CurrencyCode, { exact: true }),
+  stock: Schema.optionalWith(Quantity, { exact: true }),
+});
+export type ProductProfileInput = typeof ProductProfileInput.Type;
+
+export const StockInput = Schema.Struct({ stock: Quantity });
+export type StockInput = typeof StockInput.Type;
+
+export const Product = Schema.Struct({
+  id: ProductId,
+  sku: Schema.String,
+  name: Schema.String,
+  category: Schema.NullOr(Schema.String),
+  subCategory: Schema.NullOr(Schema.String),
+  stock: Schema.Number,
+  leadTimeDays: Schema.Number,
+  unitCost: Schema.NullOr(Schema.String),
+  currency: Schema.String,
+});
+export type Product = typeof Product.Type;
+
+/** Fills the defaults a new product gets, and applies a partial profile to an existing one. */
+export function applyProfile(id: string, current: Product | undefined, input: ProductProfileInput): Product {
+  return {
+    id,
+    sku: input.sku ?? current?.sku ?? id,
+    name: input.name ?? current?.name ?? id,
+    category: input.category === undefined ? (current?.category ?? null) : input.category,
+    subCategory: input.subCategory === undefined ? (current?.subCategory ?? null) : input.subCategory,
+    stock: input.stock ?? current?.stock ?? 0,
+    leadTimeDays: input.leadTimeDays ?? current?.leadTimeDays ?? 7,
+    unitCost: input.unitCost === undefined ? (current?.unitCost ?? null) : input.unitCost,
+    currency: input.currency ?? current?.currency ?? "USD",
+  };
+}

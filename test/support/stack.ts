@@ -1,0 +1,170 @@
+/**
+ * Test harness: a real Postgres (the local server when reachable, else PGlite), a real
+ * restate-server on free ports with a temporary data dir, and the service endpoint in its own
+ * process (so tests can kill -9 it), registered with Restate exactly as `npm start` does.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import postgres from "postgres";
+import { startEmbeddedPostgres } from "../../shared/db/embedded.ts";
+import {
+  startRestateServer,
+  waitForAdmin,
+  waitForIngress,
+  type RestateServer,
+} from "../../services/runtime/restate-server.ts";
+
+export const projectRoot = resolve(import.meta.dirname, "../..");
+const localPostgres = "postgres://postgres@127.0.0.1:5432/postgres";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject()));
+    });
+  });
+}
+
+export interface TestDatabase {
+  readonly url: string;
+  readonly kind: "postgres" | "pglite";
+  drop(): Promise<void>;
+}
+
+/** A fresh database for this test run: its own database on the local server, or its own PGlite. */
+export async function provisionDatabase(): Promise<TestDatabase> {
+  const admin = postgres(localPostgres, { max: 1, connect_timeout: 2, onnotice: () => undefined });
+  try {
+    await admin`select 1`;
+  } catch {
+    await admin.end({ timeout: 1 }).catch(() => undefined);
+    const dataDir = await mkdtemp(join(tmpdir(), "procure-pglite-"));
+    const embedded = await startEmbeddedPostgres({ dataDir, host: "127.0.0.1", port: await freePort() });
+    return {
+      url: embedded.url,
+      kind: "pglite",
+      async drop() {
+        await embedded.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `procure_test_${process.pid}_${Date.now()}`;
+  await admin.unsafe(`create database ${name}`);
+  return {
+    url: `postgres://postgres@127.0.0.1:5432/${name}`,
+    kind: "postgres",
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 5 });
+    },
+  };
+}
+
+export interface StackInfo {
+  readonly ingressUrl: string;
+  readonly adminUrl: string;
+  readonly databaseUrl: string;
+  readonly dataDir: string;
+}
+
+export interface Stack extends StackInfo {
+  /** Kills the service process with SIGKILL (no clean-up runs). */
+  killService(): Promise<void>;
+  /** Starts the service process again (after killService) and waits for it to be reachable. */
+  startService(): Promise<void>;
+  /** Stops the Restate server and starts it again on the same ports and data dir. */
+  restartRestate(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: {
+  readonly database: Pick<TestDatabase, "url" | "kind">;
+  readonly env?: Record<string, string>;
+}): Promise<Stack> {
+  const dataDir = await mkdtemp(join(tmpdir(), "procure-stack-"));
+  const [ingressPort, adminPort, nodePort, servicePort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const ingressUrl = `http://127.0.0.1:${ingressPort}`;
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
+  const restateOptions = {
+    configFile: join(projectRoot, "restate.toml"),
+    workingDir: projectRoot,
+    dataDir: join(dataDir, "restate"),
+    ingressPort,
+    adminPort,
+    nodePort,
+    logFile: join(dataDir, "restate.log"),
+  };
+  let restate: RestateServer = await startRestateServer(restateOptions);
+  await waitForAdmin(adminUrl);
+
+  const serviceEnv = {
+    ...process.env,
+    RESTATE_LOGGING: "WARN",
+    LOG_LEVEL: "error",
+    DATABASE_URL: options.database.url,
+    DATABASE_MAX_CONNECTIONS: options.database.kind === "pglite" ? "1" : "4",
+    PROCURE_DATA_DIR: dataDir,
+    SERVICE_PORT: String(servicePort),
+    RESTATE_START_SERVER: "false",
+    RESTATE_ADMIN_URL: adminUrl,
+    RESTATE_INGRESS_URL: ingressUrl,
+    ...options.env,
+  };
+  let service: ChildProcess | undefined;
+  const startService = async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "services/main.ts"], {
+      cwd: projectRoot,
+      env: serviceEnv,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    service = child;
+    await new Promise<void>((resolveStart, reject) => {
+      let output = "";
+      child.stdout?.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes("procure is up")) resolveStart();
+      });
+      child.once("exit", (code) => reject(new Error(`service process exited with ${code} before it was up`)));
+    });
+  };
+  const stopService = async (signal: NodeJS.Signals) => {
+    const child = service;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolveExit) => child.once("exit", resolveExit));
+    child.kill(signal);
+    await exited;
+  };
+  await startService();
+
+  return {
+    ingressUrl,
+    adminUrl,
+    databaseUrl: options.database.url,
+    dataDir,
+    killService: () => stopService("SIGKILL"),
+    startService,
+    async restartRestate() {
+      await restate.stop();
+      restate = await startRestateServer(restateOptions);
+      await waitForAdmin(adminUrl);
+      await waitForIngress(ingressUrl);
+    },
+    async stop() {
+      await stopService("SIGTERM");
+      await restate.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
