@@ -1,0 +1,144 @@
+/**
+ * Forecast benchmark runner: fits every series × origin of a prepared benchmark dataset
+ * (series.csv, origins.csv; training data only), writes series_id,origin,step,yhat,lo80,hi80 and
+ * reports fit+predict time per series and peak memory. Score the output with the benchmark's scorer.
+ *
+ *   npx tsx scripts/bench-forecast.ts --dataset ../shared/bench/forecast/bench/superstore --out /tmp/f.csv [--workers 2]
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import { parse } from "csv-parse/sync";
+import { fitModel, predict, periodStart, type Frequency } from "../shared/forecast/index.ts";
+
+interface Task {
+  readonly seriesId: string;
+  readonly origin: string;
+  readonly start: string;
+  readonly values: readonly number[];
+  readonly horizon: number;
+}
+
+interface TaskResult {
+  readonly rows: readonly string[];
+  readonly milliseconds: number;
+  readonly method: string;
+}
+
+interface WorkerInput {
+  readonly frequency: Frequency;
+  readonly tasks: readonly Task[];
+}
+
+function runTasks({ frequency, tasks }: WorkerInput): TaskResult[] {
+  return tasks.map((task) => {
+    const started = performance.now();
+    const model = fitModel({ frequency, start: task.start, values: task.values }, { horizon: task.horizon });
+    const steps = predict(model, task.horizon);
+    const milliseconds = performance.now() - started;
+    const rows = steps.map(
+      (step, index) => `${task.seriesId},${task.origin},${index + 1},${step.mean},${step.lo80},${step.hi80}`,
+    );
+    return { rows, milliseconds, method: model.method };
+  });
+}
+
+function readCsv(file: string): Record<string, string>[] {
+  return parse(readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true }) as Record<
+    string,
+    string
+  >[];
+}
+
+function loadTasks(datasetDir: string): WorkerInput {
+  const dataset = JSON.parse(readFileSync(path.join(datasetDir, "dataset.json"), "utf8")) as {
+    frequency: string;
+  };
+  const frequency: Frequency =
+    dataset.frequency === "monthly" ? "month" : dataset.frequency === "daily" ? "day" : "week";
+  const history = new Map<string, { dates: string[]; values: number[] }>();
+  for (const row of readCsv(path.join(datasetDir, "series.csv"))) {
+    const id = row["series_id"]!;
+    const entry = history.get(id) ?? { dates: [], values: [] };
+    const t = Number(row["t"]);
+    entry.dates[t - 1] = row["date"]!;
+    entry.values[t - 1] = Number(row["y"]);
+    history.set(id, entry);
+  }
+  const tasks = readCsv(path.join(datasetDir, "origins.csv")).map((row) => {
+    const seriesId = row["series_id"]!;
+    const entry = history.get(seriesId);
+    if (!entry) throw new Error(`origins.csv names unknown series ${seriesId}`);
+    return {
+      seriesId,
+      origin: row["origin"]!,
+      start: periodStart(entry.dates[0]!, frequency),
+      values: entry.values.slice(0, Number(row["train_end_t"])),
+      horizon: Number(row["h"]),
+    };
+  });
+  return { frequency, tasks };
+}
+
+/** Workers load this file through tsx's API: a plain worker cannot import TypeScript. */
+const workerBootstrap = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) =>
+  tsx.tsImport(${JSON.stringify(import.meta.url)}, ${JSON.stringify(import.meta.url)}))`;
+
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const datasetDir = option("dataset");
+  const out = option("out");
+  if (!datasetDir || !out) {
+    console.error("usage: bench-forecast --dataset DIR --out FILE.csv [--workers N]");
+    process.exit(2);
+  }
+  const workers = Math.max(1, Number(option("workers") ?? 2));
+  const { frequency, tasks } = loadTasks(datasetDir);
+  const started = performance.now();
+  const shares = Array.from({ length: workers }, (_, w) => tasks.filter((_, i) => i % workers === w));
+  const results = await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<TaskResult[]>((resolve, reject) => {
+          const worker = new Worker(workerBootstrap, { eval: true, workerData: { frequency, tasks: share } });
+          worker.once("message", resolve);
+          worker.once("error", reject);
+        }),
+    ),
+  );
+  const wallSeconds = (performance.now() - started) / 1000;
+  const ordered = tasks.map((_, i) => results[i % workers]![Math.floor(i / workers)]!);
+  writeFileSync(
+    out,
+    ["series_id,origin,step,yhat,lo80,hi80", ...ordered.flatMap((result) => result.rows)].join("\n") + "\n",
+  );
+  const times = ordered.map((result) => result.milliseconds).sort((a, b) => a - b);
+  const methods = new Map<string, number>();
+  for (const result of ordered) methods.set(result.method, (methods.get(result.method) ?? 0) + 1);
+  console.log(`fits: ${tasks.length} (${frequency}), workers: ${workers}`);
+  console.log(
+    `fit+predict ms per series: median ${times[Math.floor(times.length / 2)]!.toFixed(2)}, p90 ${times[Math.floor(times.length * 0.9)]!.toFixed(2)}, max ${times[times.length - 1]!.toFixed(2)}`,
+  );
+  console.log(
+    `total fit+predict ${(times.reduce((sum, ms) => sum + ms, 0) / 1000).toFixed(2)} s CPU, wall ${wallSeconds.toFixed(2)} s`,
+  );
+  console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  console.log(
+    `chosen methods: ${[...methods]
+      .sort((a, b) => b[1] - a[1])
+      .map(([m, c]) => `${m} ${c}`)
+      .join(", ")}`,
+  );
+  console.log(`wrote ${out}`);
+}
+
+if (isMainThread) {
+  await main();
+} else {
+  parentPort!.postMessage(runTasks(workerData as WorkerInput));
+}
