@@ -1,0 +1,72 @@
+/**
+ * The `procure` command line (package bin): talks to the Restate ingress
+ * (RESTATE_INGRESS_URL) for everything a user does day to day.
+ */
+import "../../shared/runtime/polyfill.ts";
+import * as clients from "@restatedev/restate-sdk-clients";
+import { loadConfig } from "../../shared/config/index.ts";
+import { UsageError, ingressHeaders, type Command } from "./command.ts";
+import { createCommand, showCommand, stockCommand, updateCommand } from "./commands/products.ts";
+
+const commands: readonly Command[] = [createCommand, updateCommand, showCommand, stockCommand];
+
+function help(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  return [
+    "usage: procure <command> [arguments]",
+    "",
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    "",
+    "Run `procure <command> --help` for a command's arguments.",
+  ].join("\n");
+}
+
+function isArgumentError(error: unknown): error is Error {
+  return error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS");
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(`${help()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((candidate) => candidate.name === name);
+  if (!command) {
+    process.stderr.write(`procure: unknown command "${name}"\n\n${help()}\n`);
+    return 2;
+  }
+  if (args.includes("--help")) {
+    process.stdout.write(`usage: ${command.usage}\n`);
+    return 0;
+  }
+  const config = loadConfig();
+  const ingress = clients.connect({ url: config.RESTATE_INGRESS_URL, headers: ingressHeaders(config) });
+  try {
+    return await command.run(args, {
+      config,
+      ingress,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      stdin: process.stdin,
+    });
+  } catch (error) {
+    if (error instanceof UsageError || isArgumentError(error)) {
+      process.stderr.write(`procure ${command.name}: ${error.message}\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    if (error instanceof clients.HttpCallError) {
+      process.stderr.write(`procure ${command.name}: ${error.status} ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof TypeError && error.message.includes("fetch failed")) {
+      process.stderr.write(
+        `procure ${command.name}: cannot reach the Restate ingress at ${config.RESTATE_INGRESS_URL} (is \`npm start\` running?)\n`,
+      );
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
