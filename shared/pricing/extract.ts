@@ -147,7 +147,7 @@ function hasType(node: JsonObject, ...types: string[]): boolean {
 
 function parseJsonLdScript(text: string): Json | undefined {
   const cleaned = text.replace(/^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$/g, "");
-  for (const candidate of [cleaned, cleaned.replace(/[\u0000-\u001f]+/g, " ")]) {
+  for (const candidate of [cleaned, cleaned.replace(/[\n\r\t]+/g, " ")]) {
     try {
       return JSON.parse(candidate) as Json;
     } catch {
