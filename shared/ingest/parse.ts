@@ -183,7 +183,8 @@ export async function* parseSalesCsv(
   const errors = new ErrorLog(Math.max(0, options.maxErrors ?? 100));
   const decoder = new ChunkDecoder();
   const products = new ProductTally();
-  let lastSkip = "";
+  /** csv-parse may report a malformed record again while recovering from it: keep one error per line. */
+  let lastSkippedLine = 0;
   const parser = parse({
     info: true,
     raw: true,
@@ -195,9 +196,8 @@ export async function* parseSalesCsv(
     on_skip: (error, raw) => {
       if (error === undefined) return;
       const line = csvErrorLine(error, raw);
-      const message = describeCsvError(error);
-      if (`${line}:${message}` !== lastSkip) errors.add(line, message);
-      lastSkip = `${line}:${message}`;
+      if (line !== lastSkippedLine) errors.add(line, describeCsvError(error));
+      lastSkippedLine = line;
     },
   });
   const source = Readable.from(decodeAll(chunks, decoder));
