@@ -9,6 +9,7 @@ import * as restate from "@restatedev/restate-sdk";
 import { log } from "../shared/runtime/log.ts";
 import type { ServiceDependencies } from "./dependencies.ts";
 import { healthService } from "./health.ts";
+import { createIngestionService } from "./ingestion.ts";
 import { createProductObject } from "./product/index.ts";
 
 export interface RunningEndpoint {
@@ -17,7 +18,7 @@ export interface RunningEndpoint {
 }
 
 export function createServiceDefinitions(deps: ServiceDependencies) {
-  return [healthService, createProductObject(deps)];
+  return [healthService, createProductObject(deps), createIngestionService(deps)];
 }
 
 /** Routes the SDK's logs into procure's structured log, without replayed duplicates. */

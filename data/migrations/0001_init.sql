@@ -31,6 +31,7 @@ create table uploads (
   row_count    integer not null check (row_count >= 0),
   new_rows     integer not null check (new_rows >= 0),
   product_count integer not null check (product_count >= 0),
+  invocation_id text not null,                  -- the Restate invocation that stored it
   created_at   timestamptz not null default now()
 );
 
@@ -45,6 +46,7 @@ create table sales (
   primary key (product_id, row_key)
 );
 create index sales_product_date on sales (product_id, sale_date);
+create index sales_date on sales (sale_date);
 
 create table prices (
   id            bigint generated always as identity primary key,
@@ -78,9 +80,21 @@ create table models (
   window_start  date not null,
   window_end    date not null,
   sales_rows    integer not null,
-  metrics       jsonb not null
+  metrics       jsonb not null,
+  model         jsonb not null                  -- the model itself, so any replica can serve it
 );
 create index models_product_time on models (product_id, trained_at desc);
+
+-- One row per product whose sales an upload changed: the retrain that upload asked for.
+create table retrain_requests (
+  upload_id    text not null references uploads (id) on delete cascade,
+  product_id   text not null references products (id) on delete cascade,
+  status       text not null default 'queued' check (status in ('queued', 'done', 'failed')),
+  error        text,
+  updated_at   timestamptz not null default now(),
+  primary key (upload_id, product_id)
+);
+create index retrain_requests_product_queued on retrain_requests (product_id) where status = 'queued';
 
 create table analyses (
   id           text primary key,

@@ -12,11 +12,13 @@ import { findProduct, saveProduct, updateStock } from "../../shared/db/products.
 import type { ServiceDependencies } from "../dependencies.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import { schemaInput } from "../options.ts";
-import type { ProductState } from "./state.ts";
+import type { ModelPointer, ProductState, RetrainState } from "./state.ts";
 
 export interface ProductStatus {
   readonly product: Product;
   readonly revision: number;
+  readonly model: ModelPointer | null;
+  readonly retrain: RetrainState | null;
 }
 
 export function productKey(ctx: { readonly key: string }): string {
@@ -69,6 +71,8 @@ export function catalogHandlers(deps: ServiceDependencies) {
       async (ctx: restate.ObjectSharedContext<ProductState>): Promise<ProductStatus> => ({
         product: await loadProduct(ctx, deps),
         revision: (await ctx.get("revision")) ?? 0,
+        model: await ctx.get("model"),
+        retrain: await ctx.get("retrain"),
       }),
     ),
   };

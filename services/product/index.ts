@@ -8,6 +8,7 @@ import * as restate from "@restatedev/restate-sdk";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { serviceOptions } from "../options.ts";
 import { catalogHandlers } from "./catalog.ts";
+import { forecastingHandlers } from "./forecasting.ts";
 
 export const productObjectName = "product";
 
@@ -16,6 +17,7 @@ export function createProductObject(deps: ServiceDependencies) {
     name: productObjectName,
     handlers: {
       ...catalogHandlers(deps),
+      ...forecastingHandlers(deps),
     },
     options: serviceOptions,
   });

@@ -5,6 +5,7 @@
 import postgres from "postgres";
 
 export type Database = postgres.Sql;
+export type Transaction = postgres.TransactionSql;
 
 export interface DatabaseOptions {
   /** Pool size; the embedded PGlite server serialises everything, so it gets one connection. */

@@ -1,0 +1,109 @@
+/**
+ * Forecasting handlers of the product object: a debounced `requestRetrain` (sent by uploads),
+ * the `retrain` it schedules, and the shared `forecast` served from the stored model.
+ */
+import * as restate from "@restatedev/restate-sdk";
+import { Schema } from "effect";
+import { forecastResponse } from "../../shared/catalog/forecast-view.ts";
+import { ForecastRequest, type ForecastResponse } from "../../shared/catalog/insights.ts";
+import { settleRetrains } from "../../shared/db/sales.ts";
+import type { ServiceDependencies } from "../dependencies.ts";
+import { NotFoundError } from "../errors.ts";
+import { schemaInput } from "../options.ts";
+import { productKey } from "./catalog.ts";
+import { loadModel, trainAndStore } from "./model-store.ts";
+import type { ModelPointer, ProductState, RetrainState } from "./state.ts";
+
+const RetrainRequest = Schema.Struct({ uploadId: Schema.optionalWith(Schema.String, { exact: true }) });
+type RetrainRequest = typeof RetrainRequest.Type;
+
+const idleRetrain: RetrainState = {
+  scheduled: false,
+  requestedAt: null,
+  lastRunAt: null,
+  lastOutcome: null,
+  lastError: null,
+  runs: 0,
+};
+
+export async function currentModel(ctx: restate.ObjectSharedContext<ProductState>): Promise<ModelPointer> {
+  const model = await ctx.get("model");
+  if (model === null) {
+    throw new NotFoundError(`product "${ctx.key}" has no forecast model yet: upload its sales history first`);
+  }
+  return model;
+}
+
+export function forecastingHandlers(deps: ServiceDependencies) {
+  const debounceMs = deps.config.RETRAIN_DEBOUNCE_SECONDS * 1000;
+  return {
+    requestRetrain: restate.handlers.object.exclusive(
+      { input: schemaInput(RetrainRequest) },
+      async (
+        ctx: restate.ObjectContext<ProductState>,
+        _request: RetrainRequest,
+      ): Promise<{ scheduled: boolean }> => {
+        productKey(ctx);
+        const retrain = (await ctx.get("retrain")) ?? idleRetrain;
+        if (retrain.scheduled) return { scheduled: false };
+        ctx.genericSend({
+          service: "product",
+          method: "retrain",
+          key: ctx.key,
+          parameter: new Uint8Array(),
+          delay: debounceMs,
+        });
+        ctx.set("retrain", {
+          ...retrain,
+          scheduled: true,
+          requestedAt: new Date(await ctx.date.now()).toISOString(),
+        });
+        return { scheduled: true };
+      },
+    ),
+
+    retrain: restate.handlers.object.exclusive(
+      async (ctx: restate.ObjectContext<ProductState>): Promise<RetrainState> => {
+        const id = productKey(ctx);
+        const startedAt = new Date(await ctx.date.now()).toISOString();
+        const runId = ctx.rand.uuidv4();
+        const result = await ctx.run("fit and store model", () => trainAndStore(deps, id, runId, startedAt));
+        if (result.outcome === "trained") ctx.set("model", result.pointer);
+        await ctx.run("settle retrain requests", () =>
+          settleRetrains(
+            deps.db,
+            id,
+            result.outcome === "failed" ? { status: "failed", error: result.error } : { status: "done" },
+          ),
+        );
+        const previous = (await ctx.get("retrain")) ?? idleRetrain;
+        const retrain: RetrainState = {
+          scheduled: false,
+          requestedAt: previous.requestedAt,
+          lastRunAt: startedAt,
+          lastOutcome: result.outcome,
+          lastError: result.outcome === "failed" ? result.error : null,
+          runs: previous.runs + 1,
+        };
+        ctx.set("retrain", retrain);
+        return retrain;
+      },
+    ),
+
+    forecast: restate.handlers.object.shared(
+      { input: schemaInput(ForecastRequest) },
+      async (
+        ctx: restate.ObjectSharedContext<ProductState>,
+        request: ForecastRequest,
+      ): Promise<ForecastResponse> => {
+        const id = productKey(ctx);
+        const pointer = await currentModel(ctx);
+        const unit = request.unit ?? "week";
+        const horizon = request.horizon ?? (unit === "week" ? 13 : 28);
+        return ctx.run("forecast from stored model", async () =>
+          forecastResponse(id, pointer, await loadModel(deps, pointer.path), { horizon, unit }),
+        );
+      },
+    ),
+  };
+}

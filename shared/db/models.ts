@@ -1,0 +1,55 @@
+/** Forecast model records: one row per training run, with the model JSON and its metrics. */
+import type { Database } from "./connection.ts";
+
+export interface ModelRecord {
+  readonly productId: string;
+  readonly path: string;
+  readonly trainedAt: string;
+  readonly method: string;
+  readonly frequency: string;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly salesRows: number;
+  readonly metrics: Record<string, unknown>;
+  readonly model: unknown;
+}
+
+export async function saveModel(sql: Database, record: ModelRecord): Promise<void> {
+  await sql`
+    insert into models (product_id, path, trained_at, method, frequency, window_start, window_end, sales_rows, metrics, model)
+    values (${record.productId}, ${record.path}, ${record.trainedAt}, ${record.method}, ${record.frequency},
+            ${record.windowStart}, ${record.windowEnd}, ${record.salesRows},
+            ${sql.json(record.metrics as never)}, ${sql.json(record.model as never)})
+    on conflict (path) do nothing`;
+}
+
+export async function modelByPath(sql: Database, path: string): Promise<unknown> {
+  const [row] = await sql<{ model: unknown }[]>`select model from models where path = ${path}`;
+  return row?.model;
+}
+
+export interface ModelHistoryEntry {
+  readonly trainedAt: string;
+  readonly method: string;
+  readonly windowEnd: string;
+  readonly metrics: Record<string, unknown>;
+}
+
+export async function modelHistory(
+  sql: Database,
+  productId: string,
+  limit = 20,
+): Promise<ModelHistoryEntry[]> {
+  return sql<ModelHistoryEntry[]>`
+    select trained_at::text as trained_at, method, to_char(window_end, 'YYYY-MM-DD') as window_end, metrics
+    from models where product_id = ${productId}
+    order by trained_at desc limit ${limit}`;
+}
+
+/** The last day with any recorded sale: the "as of" date that every product's series runs up to. */
+export async function latestSaleDate(sql: Database): Promise<string | undefined> {
+  const [row] = await sql<
+    { date: string | null }[]
+  >`select to_char(max(sale_date), 'YYYY-MM-DD') as date from sales`;
+  return row?.date ?? undefined;
+}
