@@ -120,6 +120,7 @@ export async function startStack(options: {
     RESTATE_START_SERVER: "false",
     RESTATE_ADMIN_URL: adminUrl,
     RESTATE_INGRESS_URL: ingressUrl,
+    RETRAIN_DEBOUNCE_SECONDS: "1",
     ...options.env,
   };
   let service: ChildProcess | undefined;
