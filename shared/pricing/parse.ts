@@ -85,6 +85,7 @@ const COUNT_OR_RATIO_AFTER = /^\s*(?:[x×%]|vezes|parcelas?)/iu;
 const BEFORE_FINAL_PRICE = /\bpor\s*$/iu;
 const BEFORE_LIST_PRICE = /\bde\s*$/iu;
 const MAX_INTEGER_DIGITS = 10;
+const MAX_FRACTION_DIGITS = 4;
 
 interface MoneyToken {
   readonly integer: string;
@@ -114,8 +115,7 @@ export function currencyFromSymbol(symbol: string, defaultCurrency?: string): st
   return undefined;
 }
 
-/** Number of minor units (decimals) of an ISO currency: 2 for BRL, 0 for JPY, 3 for BHD. */
-export function minorUnits(currency: string): number {
+function minorUnits(currency: string): number {
   return (
     new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2
   );
@@ -123,13 +123,14 @@ export function minorUnits(currency: string): number {
 
 /**
  * Canonical decimal string: no leading zeros, trailing fraction zeros dropped down to the currency's minor
- * units, fraction padded up to them ("1299.9" → "1299.90" in BRL, "1000" → "1000" in JPY).
+ * units, fraction padded up to them ("1299.9" → "1299.90" in BRL, "1000" → "1000" in JPY). Null beyond
+ * 10 integer digits or 4 decimals, the range of a stored amount.
  */
-export function formatAmount(integerDigits: string, fractionDigits: string, currency: string): string {
+function toAmount(integerDigits: string, fractionDigits: string, currency: string): string | null {
   const integer = integerDigits.replace(/^0+(?=\d)/, "") || "0";
-  const decimals = minorUnits(currency);
-  let fraction = fractionDigits.replace(/0+$/, "");
-  if (fraction.length < decimals) fraction = fraction.padEnd(decimals, "0");
+  const significant = fractionDigits.replace(/0+$/, "");
+  if (integer.length > MAX_INTEGER_DIGITS || significant.length > MAX_FRACTION_DIGITS) return null;
+  const fraction = significant.padEnd(minorUnits(currency), "0");
   return fraction.length > 0 ? `${integer}.${fraction}` : integer;
 }
 
@@ -138,8 +139,7 @@ export function parseMachineAmount(value: string | number, currency: string): st
   const text =
     typeof value === "number" ? (Number.isFinite(value) && value >= 0 ? String(value) : "") : value.trim();
   const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
-  if (!match || match[1]!.replace(/^0+(?=\d)/, "").length > MAX_INTEGER_DIGITS) return null;
-  return formatAmount(match[1]!, match[2] ?? "", currency);
+  return match ? toAmount(match[1]!, match[2] ?? "", currency) : null;
 }
 
 function splitNumber(
@@ -201,7 +201,7 @@ function findTokens(text: string, defaultCurrency: string | undefined): MoneyTok
     if (INSTALMENT_BEFORE.test(beforeCurrency)) continue;
     const currency = prefix?.code ?? currencyAfter(after, defaultCurrency);
     const parts = splitNumber(match[0], currency ?? defaultCurrency);
-    if (!parts || parts.integer.length > MAX_INTEGER_DIGITS) continue;
+    if (!parts) continue;
     tokens.push({
       ...parts,
       currency,
@@ -234,7 +234,8 @@ export function parsePrice(text: string, options: ParsePriceOptions = {}): Parse
   for (const token of chosen) {
     const currency = token.currency ?? defaultCurrency;
     if (currency === undefined) return null;
-    const amount = formatAmount(token.integer, token.fraction, currency);
+    const amount = toAmount(token.integer, token.fraction, currency);
+    if (amount === null) continue;
     prices.set(`${amount} ${currency}`, { amount, currency });
   }
   const [only, ...others] = prices.values();

@@ -100,6 +100,7 @@ const NOT_RETRYABLE_CODES: ReadonlySet<string> = new Set([
   "ENOTFOUND",
   "ERR_INVALID_URL",
   "UND_ERR_INVALID_ARG",
+  "ERR_UNSUPPORTED_CONTENT_ENCODING",
 ]);
 const TIMEOUT_CODES: ReadonlySet<string> = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
@@ -110,6 +111,11 @@ const TIMEOUT_CODES: ReadonlySet<string> = new Set([
 
 class BodyTooLargeError extends Error {
   override readonly name = "BodyTooLargeError";
+}
+
+class UnsupportedEncodingError extends Error {
+  override readonly name = "UnsupportedEncodingError";
+  readonly code = "ERR_UNSUPPORTED_CONTENT_ENCODING";
 }
 
 class HeadersDeadlineError extends Error {
@@ -171,7 +177,8 @@ function decompressed(body: Readable, encoding: string | undefined): Readable {
         : name === "br"
           ? createBrotliDecompress()
           : undefined;
-  if (name !== "identity" && decoder === undefined) throw new Error(`unsupported content-encoding "${name}"`);
+  if (name !== "identity" && decoder === undefined)
+    throw new UnsupportedEncodingError(`unsupported content-encoding "${name}"`);
   return decoder === undefined ? body : pipeline(body, decoder, () => undefined);
 }
 
@@ -327,7 +334,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       if (result.kind !== "response") return robotsUnavailable(result);
       const location = header(result.headers, "location");
       if (REDIRECT_STATUSES.has(result.status) && location) {
-        target = new URL(location, url).href;
+        target = URL.canParse(location, url) ? new URL(location, url).href : location;
         continue;
       }
       if (result.status >= 200 && result.status < 300) {
@@ -388,7 +395,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       if (result.kind !== "response") return result;
       const location = header(result.headers, "location");
       if (REDIRECT_STATUSES.has(result.status) && location) {
-        target = new URL(location, url).href;
+        target = URL.canParse(location, url) ? new URL(location, url).href : location;
         continue;
       }
       if (result.status === 304) return { kind: "not_modified" };
