@@ -35,6 +35,9 @@ export type SalesParseEvent =
 /** A quoted field longer than this is reported (it is almost always an unterminated quote). */
 export const MAX_RECORD_CHARS = 65_536;
 
+const byLine = (left: RowError, right: RowError) => left.line - right.line;
+
+/** Counts every error and keeps the `limit` with the lowest line numbers (csv-parse reports some early). */
 class ErrorLog {
   count = 0;
   readonly #kept: RowError[] = [];
@@ -42,15 +45,17 @@ class ErrorLog {
 
   add(line: number, message: string, field?: string): void {
     this.count++;
-    this.#kept.push({ line, message: `line ${line}: ${message}`, ...(field === undefined ? {} : { field }) });
-    if (this.#kept.length > this.limit) {
-      this.#kept.sort((a, b) => a.line - b.line);
+    if (this.#kept.length >= this.limit) {
+      this.#kept.sort(byLine);
+      const last = this.#kept.at(-1);
+      if (last === undefined || last.line <= line) return;
       this.#kept.pop();
     }
+    this.#kept.push({ line, message: `line ${line}: ${message}`, ...(field === undefined ? {} : { field }) });
   }
 
   sorted(): RowError[] {
-    return [...this.#kept].sort((a, b) => a.line - b.line);
+    return [...this.#kept].sort(byLine);
   }
 }
 

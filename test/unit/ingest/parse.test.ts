@@ -55,7 +55,10 @@ function chunked(text: string, size: number): Uint8Array[] {
   return chunks;
 }
 
-async function parseChunks(chunks: Iterable<Uint8Array | string>, batchSize?: number) {
+async function parseChunks(
+  chunks: Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>,
+  batchSize?: number,
+) {
   const events: SalesParseEvent[] = [];
   for await (const event of parseSalesCsv(chunks, batchSize === undefined ? {} : { batchSize }))
     events.push(event);
@@ -302,6 +305,17 @@ describe("parseSalesCsv line numbers and quoting", () => {
     expect(rows).toHaveLength(1);
   });
 
+  it("drops a byte order mark that arrives one byte at a time", async () => {
+    const bytes = new Uint8Array([
+      0xef,
+      0xbb,
+      0xbf,
+      ...new TextEncoder().encode("sku,date,quantity\nA,2024-01-01,1\n"),
+    ]);
+    const events = await parseChunks([...bytes].map((byte) => new Uint8Array([byte])));
+    expect(events[0]).toMatchObject({ format: "plain", rows: [{ sku: "A" }] });
+  });
+
   it("ignores blank lines and lines of empty fields", async () => {
     const { rows, summary } = await parseSalesCsvText("sku,date,quantity\n\nA,2024-01-01,1\n,,\n  \n");
     expect(summary.errors).toEqual([]);
@@ -438,6 +452,26 @@ describe("parseSalesCsv rejections", () => {
     expect(last.summary.errors).toHaveLength(100);
     expect(last.summary.errors[0]?.line).toBe(2);
     expect(last.summary.errors[99]?.line).toBe(101);
+  });
+
+  it("keeps no error details with maxErrors 0 but still counts them", async () => {
+    const events: SalesParseEvent[] = [];
+    for await (const event of parseSalesCsv(["sku,date,quantity\nA,x,1\n"], { maxErrors: 0 }))
+      events.push(event);
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: "summary",
+        summary: expect.objectContaining({ errorCount: 1, errors: [] }),
+      }),
+    ]);
+  });
+
+  it("rejects the iteration when the chunk source fails", async () => {
+    async function* failing() {
+      yield "sku,date,quantity\nA,2024-01-01,1\n";
+      throw new Error("connection reset");
+    }
+    await expect(parseChunks(failing())).rejects.toThrow("connection reset");
   });
 
   it("reports the running error count on each batch so a caller can stop storing early", async () => {
