@@ -334,7 +334,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       if (result.kind !== "response") return robotsUnavailable(result);
       const location = header(result.headers, "location");
       if (REDIRECT_STATUSES.has(result.status) && location) {
-        target = URL.canParse(location, url) ? new URL(location, url).href : location;
+        target = URL.canParse(location, url.href) ? new URL(location, url).href : location;
         continue;
       }
       if (result.status >= 200 && result.status < 300) {
@@ -395,7 +395,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       if (result.kind !== "response") return result;
       const location = header(result.headers, "location");
       if (REDIRECT_STATUSES.has(result.status) && location) {
-        target = URL.canParse(location, url) ? new URL(location, url).href : location;
+        target = URL.canParse(location, url.href) ? new URL(location, url).href : location;
         continue;
       }
       if (result.status === 304) return { kind: "not_modified" };
