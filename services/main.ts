@@ -11,6 +11,7 @@ import { connectDatabase } from "../shared/db/connection.ts";
 import { startEmbeddedPostgres } from "../shared/db/embedded.ts";
 import { migrate } from "../shared/db/migrate.ts";
 import { log, setLogLevel } from "../shared/runtime/log.ts";
+import { DEFAULT_FETCHER_OPTIONS, createFetcher } from "../shared/scrape/fetch.ts";
 import { startEndpoint } from "./endpoint.ts";
 import {
   registerDeployment,
@@ -53,8 +54,15 @@ async function main(): Promise<void> {
   const applied = await migrate(db);
   if (applied.length > 0) log.info("migrations applied", { applied });
 
+  const fetcher = createFetcher({
+    ...DEFAULT_FETCHER_OPTIONS,
+    userAgent: config.SCRAPE_USER_AGENT,
+    minHostIntervalMs: config.SCRAPE_MIN_HOST_INTERVAL_MS,
+    allowPrivateHosts: config.SCRAPE_ALLOW_PRIVATE_HOSTS,
+  });
+  stopping.push(() => fetcher.close());
   const endpoint = await startEndpoint(
-    { config, db },
+    { config, db, fetcher },
     { host: config.SERVICE_HOST, port: config.SERVICE_PORT },
   );
   stopping.push(() => endpoint.close());

@@ -12,13 +12,15 @@ import { findProduct, saveProduct, updateStock } from "../../shared/db/products.
 import type { ServiceDependencies } from "../dependencies.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import { schemaInput } from "../options.ts";
-import type { ModelPointer, ProductState, RetrainState } from "./state.ts";
+import type { ModelPointer, ProductState, RetrainState, ScheduleState, ScrapeSummary } from "./state.ts";
 
 export interface ProductStatus {
   readonly product: Product;
   readonly revision: number;
   readonly model: ModelPointer | null;
   readonly retrain: RetrainState | null;
+  readonly schedule: ScheduleState | null;
+  readonly lastScrape: ScrapeSummary | null;
 }
 
 export function productKey(ctx: { readonly key: string }): string {
@@ -73,6 +75,8 @@ export function catalogHandlers(deps: ServiceDependencies) {
         revision: (await ctx.get("revision")) ?? 0,
         model: await ctx.get("model"),
         retrain: await ctx.get("retrain"),
+        schedule: await ctx.get("schedule"),
+        lastScrape: await ctx.get("lastScrape"),
       }),
     ),
   };

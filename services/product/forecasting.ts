@@ -1,16 +1,26 @@
 /**
  * Forecasting handlers of the product object: a debounced `requestRetrain` (sent by uploads),
- * the `retrain` it schedules, and the shared `forecast` served from the stored model.
+ * the `retrain` it schedules, and the shared `forecast` and `advice` served from the stored model.
  */
 import * as restate from "@restatedev/restate-sdk";
 import { Schema } from "effect";
+import { adviceResponse, demandCv } from "../../shared/catalog/advice-view.ts";
+import { bestQuote } from "../../shared/catalog/best-price.ts";
 import { forecastResponse } from "../../shared/catalog/forecast-view.ts";
-import { ForecastRequest, type ForecastResponse } from "../../shared/catalog/insights.ts";
-import { settleRetrains } from "../../shared/db/sales.ts";
+import {
+  AdviceRequest,
+  ForecastRequest,
+  type AdviceResponse,
+  type ForecastResponse,
+} from "../../shared/catalog/insights.ts";
+import { latestSaleDate } from "../../shared/db/models.ts";
+import { latestObservations } from "../../shared/db/prices.ts";
+import { dailySales, recentSalesValues, settleRetrains } from "../../shared/db/sales.ts";
+import { toRegularSeries } from "../../shared/forecast/index.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
 import { schemaInput } from "../options.ts";
-import { productKey } from "./catalog.ts";
+import { loadProduct, productKey } from "./catalog.ts";
 import { loadModel, trainAndStore } from "./model-store.ts";
 import type { ModelPointer, ProductState, RetrainState } from "./state.ts";
 
@@ -103,6 +113,36 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         return ctx.run("forecast from stored model", async () =>
           forecastResponse(id, pointer, await loadModel(deps, pointer.path), { horizon, unit }),
         );
+      },
+    ),
+
+    advice: restate.handlers.object.shared(
+      { input: schemaInput(AdviceRequest) },
+      async (
+        ctx: restate.ObjectSharedContext<ProductState>,
+        request: AdviceRequest,
+      ): Promise<AdviceResponse> => {
+        const product = await loadProduct(ctx, deps);
+        const pointer = await currentModel(ctx);
+        const now = await ctx.date.now();
+        return ctx.run("purchase advice", async () => {
+          const [model, observations, salesValues, sales, asOf] = await Promise.all([
+            loadModel(deps, pointer.path),
+            latestObservations(deps.db, product.id),
+            recentSalesValues(deps.db),
+            dailySales(deps.db, product.id),
+            latestSaleDate(deps.db),
+          ]);
+          const weekly = sales.length > 0 ? toRegularSeries(sales, "week", asOf ? { end: asOf } : {}) : null;
+          return adviceResponse({
+            product,
+            model,
+            request,
+            bestPrice: bestQuote(observations, product.currency, now),
+            salesValues,
+            demandCv: weekly ? demandCv(weekly) : null,
+          });
+        });
       },
     ),
   };

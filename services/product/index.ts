@@ -9,6 +9,7 @@ import type { ServiceDependencies } from "../dependencies.ts";
 import { serviceOptions } from "../options.ts";
 import { catalogHandlers } from "./catalog.ts";
 import { forecastingHandlers } from "./forecasting.ts";
+import { pricingHandlers } from "./pricing.ts";
 
 export const productObjectName = "product";
 
@@ -18,6 +19,7 @@ export function createProductObject(deps: ServiceDependencies) {
     handlers: {
       ...catalogHandlers(deps),
       ...forecastingHandlers(deps),
+      ...pricingHandlers(deps),
     },
     options: serviceOptions,
   });

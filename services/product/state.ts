@@ -24,9 +24,28 @@ export interface RetrainState {
   readonly runs: number;
 }
 
+export interface ScheduleState {
+  readonly active: boolean;
+  readonly intervalSeconds: number;
+  /** Bumped on every (re)start: a delayed scrape of an older generation does nothing. */
+  readonly generation: number;
+  /** The one pending delayed `scheduledScrape` call, cancelled when the schedule is replaced. */
+  readonly timerInvocationId: string | null;
+  readonly nextRunAt: string | null;
+}
+
+export interface ScrapeSummary {
+  readonly at: string;
+  readonly sources: number;
+  readonly succeeded: number;
+  readonly failed: number;
+}
+
 export interface ProductState {
   /** How many times the profile was saved through this object. */
   readonly revision: number;
   readonly model: ModelPointer;
   readonly retrain: RetrainState;
+  readonly schedule: ScheduleState;
+  readonly lastScrape: ScrapeSummary;
 }

@@ -4,6 +4,7 @@
  * no text scraped from a web page ever reaches an LLM prompt.
  */
 import { Schema } from "effect";
+import { DecimalAmount } from "./product.ts";
 
 const Quantile = Schema.Number;
 
@@ -91,6 +92,10 @@ export const AdviceRequest = Schema.Struct({
   reviewPeriodDays: Schema.optionalWith(Schema.Number.pipe(Schema.int(), Schema.between(0, 365)), {
     exact: true,
   }),
+  /** Fixed cost of placing one order, for the economic order quantity. */
+  orderingCost: Schema.optionalWith(DecimalAmount, { exact: true }),
+  /** Yearly holding cost as a fraction of the unit cost (e.g. 0.25), for the economic order quantity. */
+  holdingCostRate: Schema.optionalWith(Schema.Number.pipe(Schema.between(0, 10)), { exact: true }),
 });
 export type AdviceRequest = typeof AdviceRequest.Type;
 
@@ -119,6 +124,8 @@ export const AdviceResponse = Schema.Struct({
     }),
   ),
   expectedCost: Schema.NullOr(Schema.Struct({ amount: Schema.String, currency: Schema.String })),
+  abc: Schema.NullOr(Schema.Literal("A", "B", "C")),
+  xyz: Schema.NullOr(Schema.Literal("X", "Y", "Z")),
   reasons: Schema.Array(Schema.String),
 });
 export type AdviceResponse = typeof AdviceResponse.Type;
