@@ -25,10 +25,15 @@ function empiricalQuantile(sorted: readonly number[], p: number): number {
   return sorted[below]! + (position - below) * (sorted[above]! - sorted[below]!);
 }
 
-/** errorsByStep[k - 1] holds the backtest errors (actual - forecast) at step k or of k-period totals. */
+/**
+ * errorsByStep[k - 1] holds the backtest errors (actual - forecast) at step k or of k-period totals.
+ * With `normalFloor` the tails are at least as wide as a normal with the fitted spread (few backtest
+ * errors understate the tails); intermittent demand keeps its skewed empirical quantiles.
+ */
 export function calibrateSpread(
   errorsByStep: readonly (readonly number[])[],
   range: ExponentRange,
+  normalFloor: boolean,
 ): SpreadCalibration {
   const points = errorsByStep
     .map((errors, index) => ({
@@ -58,7 +63,12 @@ export function calibrateSpread(
   return {
     scale,
     exponent,
-    quantiles: calibratedLevels.map((p) => ({ p, z: empiricalQuantile(standardised, p) })),
+    quantiles: calibratedLevels.map((p, i) => {
+      const empirical = empiricalQuantile(standardised, p);
+      const normal = standardNormalQuantiles[i]!;
+      if (!normalFloor || p === 0.5) return { p, z: empirical };
+      return { p, z: p < 0.5 ? Math.min(empirical, normal) : Math.max(empirical, normal) };
+    }),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { Either, ParseResult, Schema } from "effect";
 import { addPeriods, periodStart, periodsBetween, seasonalPeriods, seasonLength } from "./calendar.ts";
-import { classifyDemand } from "./classify.ts";
+import { classifyDemand, type DemandProfile } from "./classify.ts";
 import {
   backtestOrigins,
   fitAt,
@@ -24,7 +24,6 @@ import {
 } from "./intervals.ts";
 import {
   forecastSpec,
-  singleMethodNames,
   type FitContext,
   type FutureRegressors,
   type RegressorSeries,
@@ -45,7 +44,7 @@ export interface FitOptions {
   readonly backtestOrigins?: number;
   /** Candidate methods (default: all). */
   readonly methods?: readonly SingleMethodName[];
-  /** How many of the best methods the combination candidate averages (default 3; 0 or 1 disables it). */
+  /** How many of the best methods the combination candidate averages (default 4; 0 or 1 disables it). */
   readonly combine?: number;
   /** External regressors (e.g. price), one value per period of the series; the additive model uses them. */
   readonly regressors?: readonly RegressorSeries[];
@@ -84,8 +83,35 @@ export interface TotalForecast extends DemandQuantiles {
 
 const defaultHorizon = { day: 28, week: 13, month: 12 } as const;
 const defaultOrigins = 6;
-const defaultCombine = 3;
+const defaultCombine = 4;
 const minimumTraining = 4;
+
+const regularMethods: readonly SingleMethodName[] = [
+  "naive",
+  "seasonal_naive",
+  "mean",
+  "ses",
+  "damped_trend",
+  "theta",
+  "additive",
+];
+const intermittentMethods: readonly SingleMethodName[] = ["mean", "ses", "croston", "sba", "tsb"];
+const structuralMethods: readonly SingleMethodName[] = ["theta", "additive"];
+/**
+ * Fewer sales than this identify neither a trend or seasonality in intermittent demand nor a
+ * normal-like error spread (the errors are then dominated by the zero periods).
+ */
+const minimumSalesForStructure = 12;
+
+const isIntermittent = (demand: DemandProfile): boolean =>
+  demand.demandClass === "intermittent" || demand.demandClass === "lumpy";
+
+function candidatesFor(demand: DemandProfile, sales: number): readonly SingleMethodName[] {
+  if (!isIntermittent(demand)) return regularMethods;
+  return sales >= minimumSalesForStructure
+    ? [...intermittentMethods, ...structuralMethods]
+    : intermittentMethods;
+}
 
 function demandQuantiles(calibration: SpreadCalibration, mean: number, k: number): DemandQuantiles {
   const at = (p: number): number => quantileOf(calibration, mean, k, p);
@@ -183,6 +209,7 @@ export function fitModel(series: RegularSeries, options: FitOptions = {}): Forec
     })),
   };
   const demand = classifyDemand(y);
+  const sales = y.filter((value) => value > 0).length;
   const window = {
     version: 1 as const,
     frequency: series.frequency,
@@ -203,7 +230,7 @@ export function fitModel(series: RegularSeries, options: FitOptions = {}): Forec
       : runBacktest(
           y,
           context,
-          options.methods ?? singleMethodNames,
+          options.methods ?? candidatesFor(demand, sales),
           horizon,
           origins,
           options.combine ?? defaultCombine,
@@ -230,8 +257,9 @@ export function fitModel(series: RegularSeries, options: FitOptions = {}): Forec
       },
     };
   }
-  const step = calibrateSpread(errorsByStep(y, best, horizon, false), stepExponents);
-  const total = calibrateSpread(errorsByStep(y, best, horizon, true), totalExponents);
+  const normalFloor = sales >= minimumSalesForStructure;
+  const step = calibrateSpread(errorsByStep(y, best, horizon, false), stepExponents, normalFloor);
+  const total = calibrateSpread(errorsByStep(y, best, horizon, true), totalExponents, normalFloor);
   const summary = summariseErrors(y, best.forecasts, naiveScales(y));
   let actualSum = 0;
   let errorSum = 0;

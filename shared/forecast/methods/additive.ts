@@ -16,7 +16,8 @@ const changepointRange = 0.8;
 const changepointPriorScale = 0.05;
 const seasonalityPriorScale = 10;
 const regressorPriorScale = 10;
-const maxFourierOrder = 10;
+const maxFourierOrder = 6;
+const windowCycles = 4;
 const reweightingRounds = 5;
 const minimumObservations = 8;
 
@@ -73,7 +74,10 @@ function fillRow(
   for (const value of regressorValues) row[column++] = value;
 }
 
-export function fitAdditive(y: readonly number[], context: FitContext): AdditiveSpec | null {
+export function fitAdditive(history: readonly number[], context: FitContext): AdditiveSpec | null {
+  const longestCycle = Math.max(0, ...context.cycles);
+  const window = longestCycle > 0 ? Math.round(windowCycles * longestCycle) : history.length;
+  const y = history.slice(Math.max(0, history.length - window));
   const n = y.length;
   if (n < minimumObservations) return null;
   const timeScale = n - 1;
@@ -85,15 +89,15 @@ export function fitAdditive(y: readonly number[], context: FitContext): Additive
     .map((period) => ({ period, order: fourierOrder(period) }));
   const regressors = context.regressors.map((regressor) => {
     if (
-      regressor.values.length < n ||
-      regressor.values.slice(0, n).some((value) => !Number.isFinite(value))
+      regressor.values.length < history.length ||
+      regressor.values.slice(0, history.length).some((value) => !Number.isFinite(value))
     ) {
       throw new ForecastError(
         "INVALID_REGRESSOR",
-        `regressor "${regressor.name}" needs ${n} finite values for the training periods`,
+        `regressor "${regressor.name}" needs ${history.length} finite values for the training periods`,
       );
     }
-    const values = regressor.values.slice(0, n);
+    const values = regressor.values.slice(history.length - n, history.length);
     const regressorMean = values.reduce((sum, value) => sum + value, 0) / n;
     const sd = Math.sqrt(values.reduce((sum, value) => sum + (value - regressorMean) ** 2, 0) / n);
     return { name: regressor.name, values, mean: regressorMean, scale: sd > 0 ? sd : 1 };

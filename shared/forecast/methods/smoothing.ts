@@ -8,7 +8,7 @@ import { mean, type FitContext } from "./context.ts";
 
 type Spec<M extends SingleMethodSpec["method"]> = Extract<SingleMethodSpec, { method: M }>;
 
-const alphaGrid = Array.from({ length: 25 }, (_, i) => 0.02 + i * 0.04);
+const alphaGrid = [0.01, ...Array.from({ length: 33 }, (_, i) => 0.03 * (i + 1))];
 const initialWindow = (n: number): number => Math.min(n, 10);
 
 export function fitNaive(y: readonly number[]): Spec<"naive"> {
@@ -46,8 +46,8 @@ export function fitSes(y: readonly number[]): Spec<"ses"> {
   return { method: "ses", alpha: best.alpha, level: best.level };
 }
 
-const dampedAlphas = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9];
-const dampedBetas = [0.01, 0.03, 0.1, 0.2];
+const dampedAlphas = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.85, 0.99];
+const dampedBetas = [0.001, 0.01, 0.03, 0.1, 0.2];
 const dampedPhis = [0.8, 0.9, 0.95, 0.98];
 
 export function fitDampedTrend(y: readonly number[]): Spec<"damped_trend"> | null {
