@@ -163,6 +163,92 @@ function dayRow(day: DayTotal): SaleRow {
   );
 }
 
+/** Turns validated lines into rows with their identities, batching them and tallying products. */
+class SaleCollector {
+  readonly products = new ProductTally();
+  validRows = 0;
+  mergedLines = 0;
+  #batch: SaleRow[] = [];
+  readonly #orderOccurrences = new Map<string, number>();
+  readonly #rowIdLines = new Map<string, number>();
+  readonly #days = new Map<string, DayTotal>();
+
+  constructor(
+    private readonly batchSize: number,
+    private readonly errors: ErrorLog,
+  ) {}
+
+  /** Returns a full batch when this line completed one. */
+  add(sale: SaleLine, line: number, layout: Layout): SaleRow[] | undefined {
+    const identity = sale.identity;
+    if ("day" in identity) {
+      this.#addToDay(sale, line);
+      return undefined;
+    }
+    let rowKey: string;
+    if ("rowId" in identity) {
+      const earlier = this.#rowIdLines.get(identity.rowId);
+      if (earlier !== undefined) {
+        const message = `Row ID ${JSON.stringify(identity.rowId)} repeats line ${earlier}`;
+        this.errors.add(line, message, layout.rowId?.name);
+        return undefined;
+      }
+      this.#rowIdLines.set(identity.rowId, line);
+      rowKey = `row:${identity.rowId}`;
+    } else {
+      const pair = `${identity.orderId}\u0000${sale.sku}`;
+      const occurrence = (this.#orderOccurrences.get(pair) ?? 0) + 1;
+      this.#orderOccurrences.set(pair, occurrence);
+      rowKey = `order:${identity.orderId}:${sale.sku}:${occurrence}`;
+    }
+    const unitPrice =
+      sale.amount !== undefined && sale.quantity > 0 ? divideFixed4(sale.amount, sale.quantity) : undefined;
+    return this.#emit(toRow(sale, rowKey, line, sale.quantity, sale.amount, unitPrice));
+  }
+
+  /** The summed days, then whatever is left, in batches. */
+  *drain(): Generator<SaleRow[]> {
+    for (const day of this.#days.values()) {
+      const full = this.#emit(dayRow(day));
+      if (full) yield full;
+    }
+    this.#days.clear();
+    if (this.#batch.length > 0) yield this.#batch;
+    this.#batch = [];
+  }
+
+  #addToDay(sale: SaleLine, line: number): void {
+    const key = `${sale.sku}\u0000${sale.date}`;
+    const lineRevenue = sale.amount === undefined ? undefined : multiplyFixed4(sale.amount, sale.quantity);
+    const known = this.#days.get(key);
+    if (known === undefined) {
+      this.#days.set(key, {
+        line: sale,
+        firstLine: line,
+        quantity: sale.quantity,
+        revenue: lineRevenue,
+        lastPrice: sale.amount,
+      });
+      return;
+    }
+    this.mergedLines++;
+    known.quantity += sale.quantity;
+    known.revenue =
+      known.revenue === undefined || lineRevenue === undefined ? undefined : known.revenue + lineRevenue;
+    known.lastPrice = sale.amount ?? known.lastPrice;
+  }
+
+  #emit(row: SaleRow): SaleRow[] | undefined {
+    this.products.add(row);
+    this.validRows++;
+    this.#batch.push(row);
+    if (this.#batch.length < this.batchSize) return undefined;
+    const full = this.#batch;
+    this.#batch = [];
+    return full;
+  }
+}
+
 async function* decodeAll(
   chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
   decoder: ChunkDecoder,
@@ -187,7 +273,6 @@ export async function* parseSalesCsv(
   const batchSize = Math.max(1, options.batchSize ?? 1000);
   const errors = new ErrorLog(Math.max(0, options.maxErrors ?? 100));
   const decoder = new ChunkDecoder();
-  const products = new ProductTally();
   /** csv-parse may report a malformed record again while recovering from it: keep one error per line. */
   let lastSkippedLine = 0;
   const parser = parse({
@@ -209,25 +294,9 @@ export async function* parseSalesCsv(
   source.on("error", (error) => parser.destroy(error));
   source.pipe(parser);
 
+  const collector = new SaleCollector(batchSize, errors);
   let layout: Layout | undefined;
   let records = 0;
-  let validRows = 0;
-  let mergedLines = 0;
-  let batch: SaleRow[] = [];
-  const orderOccurrences = new Map<string, number>();
-  const rowIdLines = new Map<string, number>();
-  const days = new Map<string, DayTotal>();
-
-  const emit = (row: SaleRow): SaleRow[] | undefined => {
-    products.add(row);
-    validRows++;
-    batch.push(row);
-    if (batch.length < batchSize) return undefined;
-    const full = batch;
-    batch = [];
-    return full;
-  };
-
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
       const line = info.lines - record.reduce((sum, field) => sum + countNewlines(field), 0);
@@ -250,54 +319,7 @@ export async function* parseSalesCsv(
         for (const problem of result.problems) errors.add(line, problem.message, problem.field);
         continue;
       }
-      const sale = result.line;
-      const identity = sale.identity;
-      if ("day" in identity) {
-        const key = `${sale.sku}\u0000${sale.date}`;
-        const lineRevenue =
-          sale.amount === undefined ? undefined : multiplyFixed4(sale.amount, sale.quantity);
-        const known = days.get(key);
-        if (known === undefined) {
-          days.set(key, {
-            line: sale,
-            firstLine: line,
-            quantity: sale.quantity,
-            revenue: lineRevenue,
-            lastPrice: sale.amount,
-          });
-        } else {
-          mergedLines++;
-          known.quantity += sale.quantity;
-          known.revenue =
-            known.revenue === undefined || lineRevenue === undefined
-              ? undefined
-              : known.revenue + lineRevenue;
-          known.lastPrice = sale.amount ?? known.lastPrice;
-        }
-        continue;
-      }
-      let rowKey: string;
-      if ("rowId" in identity) {
-        const earlier = rowIdLines.get(identity.rowId);
-        if (earlier !== undefined) {
-          errors.add(
-            line,
-            `Row ID ${JSON.stringify(identity.rowId)} repeats line ${earlier}`,
-            layout.rowId?.name,
-          );
-          continue;
-        }
-        rowIdLines.set(identity.rowId, line);
-        rowKey = `row:${identity.rowId}`;
-      } else {
-        const pair = `${identity.orderId}\u0000${sale.sku}`;
-        const occurrence = (orderOccurrences.get(pair) ?? 0) + 1;
-        orderOccurrences.set(pair, occurrence);
-        rowKey = `order:${identity.orderId}:${sale.sku}:${occurrence}`;
-      }
-      const unitPrice =
-        sale.amount !== undefined && sale.quantity > 0 ? divideFixed4(sale.amount, sale.quantity) : undefined;
-      const full = emit(toRow(sale, rowKey, line, sale.quantity, sale.amount, unitPrice));
+      const full = collector.add(result.line, line, layout);
       if (full) yield { kind: "rows", format: layout.format, rows: full, errorCount: errors.count };
     }
   } finally {
@@ -305,15 +327,13 @@ export async function* parseSalesCsv(
     parser.destroy();
   }
 
-  for (const day of days.values()) {
-    const full = emit(dayRow(day));
-    if (full && layout) yield { kind: "rows", format: layout.format, rows: full, errorCount: errors.count };
+  if (layout === undefined) {
+    if (errors.count === 0) errors.add(1, "the file is empty");
+  } else {
+    for (const rows of collector.drain())
+      yield { kind: "rows", format: layout.format, rows, errorCount: errors.count };
+    if (records === 0 && errors.count === 0) errors.add(1, "the file has a header but no data rows");
   }
-  if (batch.length > 0 && layout)
-    yield { kind: "rows", format: layout.format, rows: batch, errorCount: errors.count };
-  if (layout === undefined && errors.count === 0) errors.add(1, "the file is empty");
-  if (layout !== undefined && records === 0 && errors.count === 0)
-    errors.add(1, "the file has a header but no data rows");
 
   yield {
     kind: "summary",
@@ -322,11 +342,11 @@ export async function* parseSalesCsv(
       encoding: decoder.encoding,
       sha256: decoder.digest(),
       records,
-      validRows,
-      mergedLines,
+      validRows: collector.validRows,
+      mergedLines: collector.mergedLines,
       errorCount: errors.count,
       errors: errors.sorted(),
-      products: products.list(),
+      products: collector.products.list(),
     },
   };
 }
