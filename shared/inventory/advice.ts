@@ -22,8 +22,8 @@ export interface AdviceDemand {
 }
 
 const DAYS_PER_YEAR = 365;
-/** Quantities this close above a whole number are that number (guards against 47.0000000001 → 48). */
-const WHOLE_TOLERANCE = 1e-9;
+/** Rounding slack for float noise: 47.0000000001 units is 47, a gap of 1e-12 units is no gap. */
+const TOLERANCE = 1e-9;
 
 function checkedMean(demand: DemandDistribution, field: string): number {
   if (!Number.isFinite(demand.mean) || demand.mean < 0) {
@@ -49,14 +49,14 @@ function money(value: number): string {
   return Math.max(0, value).toFixed(2);
 }
 
-/** Whole units, at least the minimum order, a multiple of the pack size. */
+/** Whole units (at least 1), at least the minimum order, a multiple of the pack size. */
 function orderable(
   quantity: number,
   minimum: number | undefined,
   packSize: number | undefined,
 ): { quantity: number; reasons: AdviceReason[] } {
   const reasons: AdviceReason[] = [];
-  let units = Math.ceil(quantity - WHOLE_TOLERANCE);
+  let units = Math.max(1, Math.ceil(quantity - TOLERANCE));
   if (minimum !== undefined && units < minimum) {
     units = minimum;
     reasons.push("RAISED_TO_MINIMUM_ORDER");
@@ -105,7 +105,7 @@ export function purchaseAdvice(demand: AdviceDemand, input: AdviceParametersInpu
     costsKnown && annualDemand > 0 ? Math.sqrt((2 * annualDemand * orderingCost) / holdingCost) : null;
 
   let suggestedOrderQuantity = 0;
-  if (inventoryPosition < orderUpToLevel) {
+  if (orderUpToLevel - inventoryPosition > TOLERANCE) {
     reasons.push("BELOW_ORDER_UP_TO_LEVEL");
     if (inventoryPosition <= reorderPoint) reasons.push("BELOW_REORDER_POINT");
     const gap = orderUpToLevel - inventoryPosition;
@@ -123,7 +123,7 @@ export function purchaseAdvice(demand: AdviceDemand, input: AdviceParametersInpu
   }
 
   const stockoutRisk = 1 - probabilityAtMost(demand.leadTime, inventoryPosition);
-  if (stockoutRisk > 1 - serviceLevel + WHOLE_TOLERANCE) reasons.push("STOCKOUT_RISK_ABOVE_TARGET");
+  if (stockoutRisk > 1 - serviceLevel + TOLERANCE) reasons.push("STOCKOUT_RISK_ABOVE_TARGET");
   const stockoutRiskAfterOrder =
     1 - probabilityAtMost(demand.protection, inventoryPosition + suggestedOrderQuantity);
   const safetyStock = orderUpToLevel - protectionMean;

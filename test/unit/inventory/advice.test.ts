@@ -183,6 +183,20 @@ describe("purchaseAdvice edge cases", () => {
     expect(Schema.decodeUnknownEither(PurchaseAdvice)(advice)._tag).toBe("Right");
   });
 
+  it("keeps costs finite when the EOQ is a tiny fraction of a unit", () => {
+    const advice = purchaseAdvice(
+      { leadTime: normalDemand(1e-12, 0), protection: normalDemand(1e-12, 0) },
+      { onHand: 0, leadTimeDays: 1, unitCost: "1000.00", orderingCost: "0.01", holdingCostRate: 1 },
+    );
+    expect(advice.suggestedOrderQuantity).toBe(0);
+    expect(advice.expectedCost).toMatchObject({
+      batchQuantity: 1,
+      orderingPerYear: "0.00",
+      holdingPerYear: "500.00",
+    });
+    expect(Schema.decodeUnknownEither(PurchaseAdvice)(advice)._tag).toBe("Right");
+  });
+
   it("produces advice that encodes and decodes with the PurchaseAdvice schema", () => {
     const advice = purchaseAdvice(dailyNormal(3, 4), { onHand: 10, leadTimeDays: 3, reviewPeriodDays: 4 });
     const decoded = Schema.decodeUnknownEither(PurchaseAdvice)(JSON.parse(JSON.stringify(advice)));
