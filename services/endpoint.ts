@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import * as restate from "@restatedev/restate-sdk";
 import { log } from "../shared/runtime/log.ts";
 import type { ServiceDependencies } from "./dependencies.ts";
+import { createAnalysisWorkflow } from "./analysis/index.ts";
 import { healthService } from "./health.ts";
 import { createIngestionService } from "./ingestion.ts";
 import { createProductObject } from "./product/index.ts";
@@ -18,7 +19,12 @@ export interface RunningEndpoint {
 }
 
 export function createServiceDefinitions(deps: ServiceDependencies) {
-  return [healthService, createProductObject(deps), createIngestionService(deps)];
+  return [
+    healthService,
+    createProductObject(deps),
+    createIngestionService(deps),
+    createAnalysisWorkflow(deps),
+  ];
 }
 
 /** Routes the SDK's logs into procure's structured log, without replayed duplicates. */

@@ -6,9 +6,17 @@ import "../../shared/runtime/polyfill.ts";
 import * as clients from "@restatedev/restate-sdk-clients";
 import { loadConfig } from "../../shared/config/index.ts";
 import { UsageError, ingressHeaders, type Command } from "./command.ts";
+import { analyseCommand, analysisCommand } from "./commands/analyse.ts";
 import { createCommand, showCommand, stockCommand, updateCommand } from "./commands/products.ts";
 
-const commands: readonly Command[] = [createCommand, updateCommand, showCommand, stockCommand];
+const commands: readonly Command[] = [
+  createCommand,
+  updateCommand,
+  showCommand,
+  stockCommand,
+  analyseCommand,
+  analysisCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
