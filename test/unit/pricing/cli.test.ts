@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { extractPriceFromFile, parsePriceLines } from "../../../shared/pricing/cli.ts";
+
+describe("parsePriceLines", () => {
+  it("prints one JSON object per non-blank line, with nulls when there is no price", () => {
+    const output = parsePriceLines("R$ 1.299,90\n\n12x de R$ 108,25 sem juros\r\n$1,299.00\n");
+    expect(
+      output
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([
+      { input: "R$ 1.299,90", amount: "1299.90", currency: "BRL" },
+      { input: "12x de R$ 108,25 sem juros", amount: null, currency: null },
+      { input: "$1,299.00", amount: "1299.00", currency: "USD" },
+    ]);
+  });
+
+  it("applies a default currency to bare numbers", () => {
+    expect(JSON.parse(parsePriceLines("1.299", { defaultCurrency: "BRL" }))).toEqual({
+      input: "1.299",
+      amount: "1299.00",
+      currency: "BRL",
+    });
+  });
+});
+
+describe("extractPriceFromFile", () => {
+  it("prints the extraction result of a saved page as JSON", () => {
+    const html = readFileSync(
+      new URL("../../fixtures/pages/mercadolivre-product.html", import.meta.url),
+      "utf8",
+    );
+    expect(JSON.parse(extractPriceFromFile(html, "https://www.mercadolivre.com.br/p/MLB1"))).toEqual({
+      outcome: "price",
+      amount: "1299.90",
+      currency: "BRL",
+      availability: "in_stock",
+      rule: "site:mercadolivre",
+    });
+  });
+});
