@@ -66,3 +66,39 @@ export function plainSalesCsv(skus: readonly string[], weeks: number, start = "2
   });
   return `${lines.join("\n")}\n`;
 }
+
+/** Rows of a SQL query against Restate's introspection tables (admin API). */
+export async function adminQuery(
+  sql: string,
+  adminUrl: string = inject("stack").adminUrl,
+): Promise<Record<string, unknown>[]> {
+  const response = await fetch(new URL("/query", adminUrl), {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ query: sql }),
+  });
+  if (!response.ok) throw new Error(`admin query failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { rows: Record<string, unknown>[] }).rows;
+}
+
+/** Invocations of a product handler that have not completed yet (scheduled, running, retrying…). */
+export async function unfinishedInvocations(productId: string, handler: string, adminUrl?: string) {
+  return adminQuery(
+    `select id, status from sys_invocation where target_service_name = 'product' and target_service_key = '${productId}' and target_handler_name = '${handler}' and status <> 'completed'`,
+    adminUrl,
+  );
+}
+
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await check();
+    if (result !== undefined) return result;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -85,7 +85,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
         return;
       }
       const body = JSON.parse(await readBody(request)) as MessagesBody;
-      const apiKey = request.headers["x-api-key"];
+      const apiKey = request.headers["x-api-key"] ?? request.headers.authorization?.replace(/^Bearer /, "");
       const recorded: RecordedRequest = {
         key: requestKey(body),
         apiKey: typeof apiKey === "string" ? apiKey : undefined,

@@ -121,6 +121,10 @@ export async function startStack(options: {
     RESTATE_ADMIN_URL: adminUrl,
     RESTATE_INGRESS_URL: ingressUrl,
     RETRAIN_DEBOUNCE_SECONDS: "1",
+    SCRAPE_ALLOW_PRIVATE_HOSTS: "127.0.0.1",
+    SCRAPE_MIN_HOST_INTERVAL_MS: "0",
+    SCRAPE_TIMEOUT_MS: "1500",
+    SCRAPE_MAX_RETRIES: "2",
     ...options.env,
   };
   let service: ChildProcess | undefined;
@@ -160,7 +164,8 @@ export async function startStack(options: {
       await restate.stop();
       restate = await startRestateServer(restateOptions);
       await waitForAdmin(adminUrl);
-      await waitForIngress(ingressUrl);
+      const serviceRunning = service !== undefined && service.exitCode === null && service.signalCode === null;
+      if (serviceRunning) await waitForIngress(ingressUrl);
     },
     async stop() {
       await stopService("SIGTERM");

@@ -165,6 +165,18 @@ describe("the team on Claude", () => {
     expect(result.recommendations[0]?.expectedCost).toEqual({ amount: "850.00", currency: "USD" });
   });
 
+  it("prices a buy without a source from the purchase advice, reading it if the Analyst did not", async () => {
+    const reads = fixtureReads({ p1: atRisk });
+    const { llm } = scriptedLlm([reply(flagP1("t1")), reply(submitBuy("t2", null))]);
+    const result = await runTeam({ productIds: ["p1"], reads, llm, limits: defaultLimits });
+    expect(reads.calls).toEqual(["advice p1"]);
+    expect(result.recommendations[0]).toMatchObject({
+      source: { sourceId: 1, label: "shop-a" },
+      unitPrice: { amount: "12.50", currency: "USD" },
+      expectedCost: { amount: "850.00", currency: "USD" },
+    });
+  });
+
   it("rejects flags for products outside the analysis and tools asked about them", async () => {
     const { llm, requests } = scriptedLlm([
       reply(toolUse("t1", "get_purchase_advice", { productId: "elsewhere" })),
