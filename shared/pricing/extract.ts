@@ -372,7 +372,7 @@ const CASCADE: readonly (readonly [ExtractionRule, (page: PageContext) => Offer[
 function blockReason($: CheerioAPI, pageUrl: string | undefined): string | undefined {
   const title = $("title").first().text().trim();
   const headings = `${title} ${$("h1, h2").text()}`;
-  const body = $("body").text();
+  const messages = $("h1, h2, h3, h4, p").text();
   const path = pageUrl && URL.canParse(pageUrl) ? new URL(pageUrl).pathname : "";
   if (/^just a moment/i.test(title) || /attention required.*cloudflare/i.test(title)) {
     return "Cloudflare bot challenge";
@@ -383,7 +383,7 @@ function blockReason($: CheerioAPI, pageUrl: string | undefined): string | undef
   if (
     /robot check/i.test(title) ||
     $('form[action*="validateCaptcha"]').length > 0 ||
-    /enter the characters you see below|digite os caracteres que voc[eê] v[eê] abaixo/i.test(body)
+    /enter the characters you see below|digite os caracteres que voc[eê] v[eê] abaixo/i.test(messages)
   ) {
     return "Amazon captcha (Robot Check)";
   }
@@ -401,7 +401,7 @@ function blockReason($: CheerioAPI, pageUrl: string | undefined): string | undef
   }
   if ($("#px-captcha").length > 0) return "PerimeterX challenge";
   if (/pardon our interruption/i.test(title)) return "Imperva bot challenge";
-  if (/^access denied/i.test(title) && /permission to access/i.test(body)) return "access denied page";
+  if (/^access denied/i.test(title) && /permission to access/i.test(messages)) return "access denied page";
   return undefined;
 }
 
@@ -413,7 +413,7 @@ function hasCaptchaWidget($: CheerioAPI): boolean {
 
 /** Extracts the one current price of a product page, or says why there is none. */
 export function extractPrice(html: string, pageUrl?: string): ExtractionResult {
-  const $ = load(html);
+  const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
   const blocked = blockReason($, pageUrl);
   if (blocked) return { outcome: "blocked", reason: blocked };
   const page: PageContext = { $, defaultCurrency: defaultCurrencyFor($, pageUrl) };

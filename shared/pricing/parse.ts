@@ -115,10 +115,16 @@ export function currencyFromSymbol(symbol: string, defaultCurrency?: string): st
   return undefined;
 }
 
+const minorUnitsCache = new Map<string, number>();
+
 function minorUnits(currency: string): number {
-  return (
-    new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2
-  );
+  let units = minorUnitsCache.get(currency);
+  if (units === undefined) {
+    const format = new Intl.NumberFormat("en", { style: "currency", currency });
+    units = format.resolvedOptions().maximumFractionDigits ?? 2;
+    minorUnitsCache.set(currency, units);
+  }
+  return units;
 }
 
 /**
