@@ -23,7 +23,7 @@ export interface FinalTool<A, I, R> {
   readonly description: string;
   readonly input: Schema.Schema<A, I, never>;
   /** Checks the decoded input against what the conversation saw; an error goes back to the model. */
-  readonly accept: (input: A) => Outcome<R>;
+  readonly accept: (input: A) => Outcome<R> | Promise<Outcome<R>>;
 }
 
 export interface ConversationSpec<A, I, R> {
@@ -120,7 +120,7 @@ export async function runConversation<A, I, R>(
     for (const toolUse of toolUses) {
       if (toolUse.name === spec.finalTool.name) {
         const decoded = decodeWith(spec.finalTool.input, toolUse.input);
-        const accepted = decoded.ok ? spec.finalTool.accept(decoded.value) : decoded;
+        const accepted = decoded.ok ? await spec.finalTool.accept(decoded.value) : decoded;
         if (accepted.ok) return accepted;
         budget.recordToolCall("error");
         results.push(errorResult(toolUse, `invalid input for ${spec.finalTool.name}: ${accepted.error}`));

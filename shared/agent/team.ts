@@ -72,7 +72,7 @@ const analystSystem = [
   "You are the Analyst of a purchasing team. You study one product the Monitor flagged and recommend what to do:",
   "buy_now (with a quantity and the sourceId of the price source to buy from, from get_best_price), wait (quantity 0), or reduce (quantity = units of excess stock).",
   "Use the tools: demand forecast, best price, stock level, purchase advice.",
-  "Finish by calling submit_recommendation once, with reasons that each carry the figures they rest on. The expected cost is computed for you from the chosen source's price.",
+  "Finish by calling submit_recommendation once, with reasons that each carry the figures they rest on. The expected cost is computed for you from the chosen source's price (or, with sourceId null, the purchase advice's unit price).",
   safetyRule,
 ].join("\n");
 
@@ -244,7 +244,13 @@ class Team {
           name: "submit_recommendation",
           description: "Submit the recommendation for this product. Call once, at the end.",
           input: SubmitRecommendationInput,
-          accept: (input) => acceptRecommendation(flag.productId, input, seen),
+          accept: async (input) => {
+            if (input.action === "buy_now" && input.sourceId === null && seen.advice === null) {
+              const advice = await this.tools.advice(flag.productId);
+              if (advice.ok) seen.advice = advice.value;
+            }
+            return acceptRecommendation(flag.productId, input, seen);
+          },
         },
       },
       this.conversationContext(llm),

@@ -171,9 +171,9 @@ describe("the team on Claude", () => {
     const result = await runTeam({ productIds: ["p1"], reads, llm, limits: defaultLimits });
     expect(reads.calls).toEqual(["advice p1"]);
     expect(result.recommendations[0]).toMatchObject({
-      source: { sourceId: 1, label: "shop-a" },
-      unitPrice: { amount: "12.50", currency: "USD" },
-      expectedCost: { amount: "850.00", currency: "USD" },
+      source: { sourceId: null, label: "unit cost" },
+      unitPrice: { amount: "13.00", currency: "USD" },
+      expectedCost: { amount: "884.00", currency: "USD" },
     });
   });
 
