@@ -12,6 +12,7 @@ import { createAnalysisWorkflow } from "./analysis/index.ts";
 import { healthService } from "./health.ts";
 import { createIngestionService } from "./ingestion.ts";
 import { createProductObject } from "./product/index.ts";
+import { createSchedulerService } from "./scheduler.ts";
 
 export interface RunningEndpoint {
   readonly port: number;
@@ -23,6 +24,7 @@ export function createServiceDefinitions(deps: ServiceDependencies) {
     healthService,
     createProductObject(deps),
     createIngestionService(deps),
+    createSchedulerService(deps),
     createAnalysisWorkflow(deps),
   ];
 }

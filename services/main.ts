@@ -59,6 +59,10 @@ async function main(): Promise<void> {
     userAgent: config.SCRAPE_USER_AGENT,
     minHostIntervalMs: config.SCRAPE_MIN_HOST_INTERVAL_MS,
     allowPrivateHosts: config.SCRAPE_ALLOW_PRIVATE_HOSTS,
+    connectTimeoutMs: config.SCRAPE_TIMEOUT_MS,
+    headersTimeoutMs: config.SCRAPE_TIMEOUT_MS,
+    bodyTimeoutMs: 2 * config.SCRAPE_TIMEOUT_MS,
+    maxRetries: config.SCRAPE_MAX_RETRIES,
   });
   stopping.push(() => fetcher.close());
   const endpoint = await startEndpoint(

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import type { ProductObject } from "../../product/index.ts";
 import { UsageError, printJson, type Command, type CommandContext } from "../command.ts";
 
-function product(context: CommandContext, id: string | undefined) {
+export function productFor(context: CommandContext, id: string | undefined) {
   if (!id) throw new UsageError("missing the product id");
   return context.ingress.objectClient<ProductObject>({ name: "product" }, id);
 }
@@ -48,7 +48,7 @@ function upsertCommand(name: "create" | "update", summary: string): Command {
       const stock = wholeNumber("stock", values.stock);
       printJson(
         context.stdout,
-        await product(context, positionals[0]).upsert({
+        await productFor(context, positionals[0]).upsert({
           ...input,
           ...(leadTimeDays !== undefined && { leadTimeDays }),
           ...(stock !== undefined && { stock }),
@@ -67,7 +67,7 @@ export const showCommand: Command = {
   summary: "show a product's status",
   usage: "procure show <product-id>",
   async run(args, context) {
-    printJson(context.stdout, await product(context, args[0]).status());
+    printJson(context.stdout, await productFor(context, args[0]).status());
     return 0;
   },
 };
@@ -79,7 +79,7 @@ export const stockCommand: Command = {
   async run(args, context) {
     const stock = wholeNumber("quantity", args[1]);
     if (stock === undefined) throw new UsageError("missing the quantity");
-    printJson(context.stdout, await product(context, args[0]).setStock({ stock }));
+    printJson(context.stdout, await productFor(context, args[0]).setStock({ stock }));
     return 0;
   },
 };
