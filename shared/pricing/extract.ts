@@ -181,10 +181,10 @@ function jsonLdOffers({ $, defaultCurrency }: PageContext): Offer[] {
   const products = (node: JsonObject): JsonObject[] => {
     if (hasType(node, "Product")) return [node];
     if (hasType(node, "ProductGroup"))
-      return asList(node["hasVariant"]).flatMap((variant) => resolveAll(variant));
-    return asList(node["mainEntity"]).flatMap((entity) => resolveAll(entity).flatMap(products));
+      return asList(node["hasVariant"]).flatMap((variant) => dereference(variant));
+    return asList(node["mainEntity"]).flatMap((entity) => dereference(entity).flatMap(products));
   };
-  const resolveAll = (value: Json): JsonObject[] => {
+  const dereference = (value: Json): JsonObject[] => {
     const resolved = resolve(value);
     return resolved ? [resolved] : [];
   };
@@ -196,13 +196,13 @@ function jsonLdOffers({ $, defaultCurrency }: PageContext): Offer[] {
       const low = structuredPrice(asList(offer["lowPrice"] ?? offer["price"])[0], currency);
       if (low) return [{ ...low, availability: stock }];
       return asList(offer["offers"]).flatMap((inner) =>
-        resolveAll(inner).flatMap((o) => offerPrices(o, stock)),
+        dereference(inner).flatMap((o) => offerPrices(o, stock)),
       );
     }
     const direct = structuredPrice(asList(offer["price"])[0], currency);
     if (direct) return [{ ...direct, availability: stock }];
     return asList(offer["priceSpecification"])
-      .flatMap(resolveAll)
+      .flatMap(dereference)
       .filter((spec) => !/strikethrough|listprice|msrp|srp|invoice/i.test(textOf(spec["priceType"]) ?? ""))
       .flatMap((spec) => {
         const specCurrency = toCurrency(textOf(spec["priceCurrency"]), currency);
@@ -217,7 +217,7 @@ function jsonLdOffers({ $, defaultCurrency }: PageContext): Offer[] {
     ...nodes
       .filter((node) => !hasType(node, "Offer", "AggregateOffer"))
       .flatMap(products)
-      .flatMap((product) => asList(product["offers"]).flatMap(resolveAll))
+      .flatMap((product) => asList(product["offers"]).flatMap(dereference))
       .flatMap((offer) => offerPrices(offer, "unknown")),
     ...standaloneOffers.flatMap((offer) => offerPrices(offer, "unknown")),
   ];

@@ -95,6 +95,7 @@ const robotsParser = robotsParserModule as unknown as typeof robotsParserModule.
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 const ROBOTS_MAX_BYTES = 500 * 1024;
+const ROBOTS_CACHE_PRUNE_SIZE = 1024;
 const DISCARDED_BODY_LIMIT = 64 * 1024;
 const NOT_RETRYABLE_CODES: ReadonlySet<string> = new Set([
   "ENOTFOUND",
@@ -363,6 +364,9 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       rules = cached.rules;
     } else {
       rules = loadRobots(url.origin);
+      if (robotsCache.size >= ROBOTS_CACHE_PRUNE_SIZE) {
+        for (const [origin, entry] of robotsCache) if (entry.expiresAt <= now) robotsCache.delete(origin);
+      }
       robotsCache.set(url.origin, { expiresAt: now + options.robotsCacheTtlMs, rules });
       void rules.then((loaded) => {
         if (loaded.kind === "unavailable") {
