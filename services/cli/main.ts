@@ -7,15 +7,34 @@ import * as clients from "@restatedev/restate-sdk-clients";
 import { loadConfig } from "../../shared/config/index.ts";
 import { UsageError, ingressHeaders, type Command } from "./command.ts";
 import { analyseCommand, analysisCommand } from "./commands/analyse.ts";
+import { adviceCommand, bestPriceCommand, forecastCommand } from "./commands/insights.ts";
+import {
+  extractPriceCommand,
+  parsePriceCommand,
+  scheduleCommand,
+  scrapeCommand,
+  sourcesCommand,
+} from "./commands/prices.ts";
 import { createCommand, showCommand, stockCommand, updateCommand } from "./commands/products.ts";
+import { progressCommand, uploadCommand } from "./commands/sales.ts";
 
 const commands: readonly Command[] = [
   createCommand,
   updateCommand,
   showCommand,
   stockCommand,
+  uploadCommand,
+  progressCommand,
+  forecastCommand,
+  adviceCommand,
+  bestPriceCommand,
+  sourcesCommand,
+  scrapeCommand,
+  scheduleCommand,
   analyseCommand,
   analysisCommand,
+  parsePriceCommand,
+  extractPriceCommand,
 ];
 
 function help(): string {
