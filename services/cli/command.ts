@@ -14,8 +14,6 @@ export interface Command {
   readonly name: string;
   readonly summary: string;
   readonly usage: string;
-  /** Runs without the platform (no ingress needed). */
-  readonly offline?: boolean;
   /** Returns the process exit code. */
   run(args: readonly string[], context: CommandContext): Promise<number>;
 }

@@ -92,7 +92,6 @@ export const parsePriceCommand: Command = {
   name: "parse-price",
   summary: "parse price strings from stdin, one per line, into JSON lines (offline)",
   usage: "procure parse-price < prices.txt",
-  offline: true,
   async run(_args, context) {
     context.stdout.write(parsePriceLines(await readAll(context.stdin)));
     return 0;
@@ -103,7 +102,6 @@ export const extractPriceCommand: Command = {
   name: "extract-price",
   summary: "extract the price from a saved product page (offline)",
   usage: "procure extract-price <page.html> [--url URL]",
-  offline: true,
   async run(args, context) {
     const { values, positionals } = parseArgs({
       args: [...args],
