@@ -72,9 +72,9 @@ const SYMBOL_PATTERN = [...Object.keys(FIXED_SYMBOLS), "$", "¥", "kr"]
   .map((symbol) => symbol.replace(/[$.]/g, (character) => `\\${character}`))
   .join("|");
 
-const SYMBOL_BEFORE = new RegExp(`(?:${SYMBOL_PATTERN})\\s*$`, "iu");
+const SYMBOL_BEFORE = new RegExp(`(?<!\\p{L})(?:${SYMBOL_PATTERN})\\s*$`, "iu");
 const CODE_BEFORE = /\b[A-Z]{3}\s*$/u;
-const SYMBOL_AFTER = new RegExp(`^\\s*(?:${SYMBOL_PATTERN})`, "iu");
+const SYMBOL_AFTER = new RegExp(`^\\s*(?:${SYMBOL_PATTERN})(?!\\p{L})`, "iu");
 const CODE_AFTER = /^\s*[A-Z]{3}(?![A-Za-z])/u;
 const NUMBER = /\d+(?:[ '’]\d{3}(?!\d)|[.,]\d+)*/g;
 
