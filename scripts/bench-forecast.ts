@@ -3,14 +3,26 @@
  * (series.csv, origins.csv; training data only), writes series_id,origin,step,yhat,lo80,hi80 and
  * reports fit+predict time per series and peak memory. Score the output with the benchmark's scorer.
  *
- *   npx tsx scripts/bench-forecast.ts --dataset ../shared/bench/forecast/bench/superstore --out /tmp/f.csv [--workers 2]
+ *   npx tsx scripts/bench-forecast.ts --dataset ../shared/bench/forecast/bench/superstore --out /tmp/f.csv
+ *     [--workers 2] [--methods ses,theta] [--combine 0]
+ *
+ * --methods restricts the candidates (e.g. one method to benchmark it alone); --combine sets how many
+ * of the best candidates the combination averages (0 disables it).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { parse } from "csv-parse/sync";
-import { fitModel, predict, periodStart, type Frequency } from "../shared/forecast/index.ts";
+import {
+  fitModel,
+  predict,
+  periodStart,
+  singleMethodNames,
+  type FitOptions,
+  type Frequency,
+  type SingleMethodName,
+} from "../shared/forecast/index.ts";
 
 interface Task {
   readonly seriesId: string;
@@ -29,12 +41,16 @@ interface TaskResult {
 interface WorkerInput {
   readonly frequency: Frequency;
   readonly tasks: readonly Task[];
+  readonly options: FitOptions;
 }
 
-function runTasks({ frequency, tasks }: WorkerInput): TaskResult[] {
+function runTasks({ frequency, tasks, options }: WorkerInput): TaskResult[] {
   return tasks.map((task) => {
     const started = performance.now();
-    const model = fitModel({ frequency, start: task.start, values: task.values }, { horizon: task.horizon });
+    const model = fitModel(
+      { frequency, start: task.start, values: task.values },
+      { ...options, horizon: task.horizon },
+    );
     const steps = predict(model, task.horizon);
     const milliseconds = performance.now() - started;
     const rows = steps.map(
@@ -51,7 +67,7 @@ function readCsv(file: string): Record<string, string>[] {
   >[];
 }
 
-function loadTasks(datasetDir: string): WorkerInput {
+function loadTasks(datasetDir: string): Omit<WorkerInput, "options"> {
   const dataset = JSON.parse(readFileSync(path.join(datasetDir, "dataset.json"), "utf8")) as {
     frequency: string;
   };
@@ -94,18 +110,34 @@ async function main(): Promise<void> {
   const datasetDir = option("dataset");
   const out = option("out");
   if (!datasetDir || !out) {
-    console.error("usage: bench-forecast --dataset DIR --out FILE.csv [--workers N]");
+    console.error(
+      "usage: bench-forecast --dataset DIR --out FILE.csv [--workers N] [--methods a,b,...] [--combine K]",
+    );
     process.exit(2);
   }
   const workers = Math.max(1, Number(option("workers") ?? 2));
   const { frequency, tasks } = loadTasks(datasetDir);
+  const methods = option("methods")?.split(",");
+  const unknown = methods?.filter((method) => !(singleMethodNames as string[]).includes(method));
+  if (unknown?.length) {
+    console.error(`unknown methods: ${unknown.join(", ")} (known: ${singleMethodNames.join(", ")})`);
+    process.exit(2);
+  }
+  const combine = option("combine");
+  const options: FitOptions = {
+    ...(methods ? { methods: methods as SingleMethodName[] } : {}),
+    ...(combine !== undefined ? { combine: Number(combine) } : {}),
+  };
   const started = performance.now();
   const shares = Array.from({ length: workers }, (_, w) => tasks.filter((_, i) => i % workers === w));
   const results = await Promise.all(
     shares.map(
       (share) =>
         new Promise<TaskResult[]>((resolve, reject) => {
-          const worker = new Worker(workerBootstrap, { eval: true, workerData: { frequency, tasks: share } });
+          const worker = new Worker(workerBootstrap, {
+            eval: true,
+            workerData: { frequency, tasks: share, options },
+          });
           worker.once("message", resolve);
           worker.once("error", reject);
         }),
@@ -118,8 +150,8 @@ async function main(): Promise<void> {
     ["series_id,origin,step,yhat,lo80,hi80", ...ordered.flatMap((result) => result.rows)].join("\n") + "\n",
   );
   const times = ordered.map((result) => result.milliseconds).sort((a, b) => a - b);
-  const methods = new Map<string, number>();
-  for (const result of ordered) methods.set(result.method, (methods.get(result.method) ?? 0) + 1);
+  const chosen = new Map<string, number>();
+  for (const result of ordered) chosen.set(result.method, (chosen.get(result.method) ?? 0) + 1);
   console.log(`fits: ${tasks.length} (${frequency}), workers: ${workers}`);
   console.log(
     `fit+predict ms per series: median ${times[Math.floor(times.length / 2)]!.toFixed(2)}, p90 ${times[Math.floor(times.length * 0.9)]!.toFixed(2)}, max ${times[times.length - 1]!.toFixed(2)}`,
@@ -129,9 +161,9 @@ async function main(): Promise<void> {
   );
   console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   console.log(
-    `chosen methods: ${[...methods]
+    `chosen methods: ${[...chosen]
       .sort((a, b) => b[1] - a[1])
-      .map(([m, c]) => `${m} ${c}`)
+      .map(([method, count]) => `${method} ${count}`)
       .join(", ")}`,
   );
   console.log(`wrote ${out}`);

@@ -5,7 +5,6 @@
  */
 import type { FitContext, FutureRegressors, SingleMethodName } from "./methods/index.ts";
 import { forecastSpec, singleMethods } from "./methods/index.ts";
-import type { SingleMethodSpec } from "./schema.ts";
 
 export interface OriginForecast {
   /** Training length at this origin: the forecast starts at index `origin`. */
@@ -96,14 +95,6 @@ function contextAt(context: FitContext, origin: number): FitContext {
   };
 }
 
-export function fitAt(
-  method: SingleMethodName,
-  y: readonly number[],
-  context: FitContext,
-): SingleMethodSpec | null {
-  return singleMethods[method](y, context);
-}
-
 /**
  * Backtests each method (skipping those that cannot fit at every origin) and, when asked, the
  * equal-weight combination of the best `combine` methods. Results are sorted best first.
@@ -117,12 +108,12 @@ export function runBacktest(
   combine: number,
 ): CandidateBacktest[] {
   const scales = naiveScales(y);
-  const singles: CandidateBacktest[] = [];
+  const singles: (CandidateBacktest & { method: SingleMethodName })[] = [];
   for (const method of methods) {
     const forecasts: OriginForecast[] = [];
     for (const origin of origins) {
       const steps = Math.min(horizon, y.length - origin);
-      const spec = fitAt(method, y.slice(0, origin), contextAt(context, origin));
+      const spec = singleMethods[method](y.slice(0, origin), contextAt(context, origin));
       if (!spec) break;
       forecasts.push({ origin, forecast: forecastSpec(spec, steps, futureAt(context, origin, steps)) });
     }
@@ -147,7 +138,7 @@ export function runBacktest(
   });
   const combination: CandidateBacktest = {
     method: "combination",
-    members: pool.map((candidate) => candidate.method as SingleMethodName),
+    members: pool.map((candidate) => candidate.method),
     forecasts: combined,
     score: selectionScore(summariseErrors(y, combined, scales)),
   };

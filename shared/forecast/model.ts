@@ -8,7 +8,6 @@ import { addPeriods, periodStart, periodsBetween, seasonalPeriods, seasonLength 
 import { classifyDemand, type DemandProfile } from "./classify.ts";
 import {
   backtestOrigins,
-  fitAt,
   naiveScales,
   runBacktest,
   summariseErrors,
@@ -24,6 +23,7 @@ import {
 } from "./intervals.ts";
 import {
   forecastSpec,
+  singleMethods,
   type FitContext,
   type FutureRegressors,
   type RegressorSeries,
@@ -35,6 +35,7 @@ import {
   type MethodSpec,
   type SpreadCalibration,
 } from "./schema.ts";
+import { average } from "./methods/context.ts";
 import { validateSeries, type RegularSeries } from "./series.ts";
 
 export interface FitOptions {
@@ -170,13 +171,13 @@ function backtestCoverage(
 }
 
 function refit(candidate: CandidateBacktest, y: readonly number[], context: FitContext): MethodSpec {
-  const members = candidate.members.map((method) => fitAt(method, y, context));
-  const fitted = members.filter((spec) => spec !== null);
-  if (candidate.method !== "combination" && fitted[0]) return fitted[0];
-  if (fitted.length >= 1 && fitted.length === members.length) {
-    return { method: "combination", members: [fitted[0]!, ...fitted.slice(1)] };
-  }
-  return { method: "mean", level: y.reduce((sum, value) => sum + value, 0) / Math.max(y.length, 1) };
+  const [first, ...rest] = candidate.members
+    .map((method) => singleMethods[method](y, context))
+    .filter((spec) => spec !== null);
+  if (!first) return { method: "mean", level: average(y) };
+  return candidate.method === "combination" && rest.length > 0
+    ? { method: "combination", members: [first, ...rest] }
+    : first;
 }
 
 /**
@@ -237,7 +238,7 @@ export function fitModel(series: RegularSeries, options: FitOptions = {}): Forec
         );
   const best = candidates[0];
   if (!best) {
-    const level = y.reduce((sum, value) => sum + value, 0) / Math.max(y.length, 1);
+    const level = average(y);
     return {
       ...window,
       method: "mean",

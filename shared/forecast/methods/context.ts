@@ -18,7 +18,7 @@ export interface FitContext {
 /** Future regressor values by name, one per forecast step. */
 export type FutureRegressors = Readonly<Record<string, readonly number[]>>;
 
-export const mean = (values: ArrayLike<number>, from = 0, to = values.length): number => {
+export const average = (values: ArrayLike<number>, from = 0, to = values.length): number => {
   let sum = 0;
   for (let i = from; i < to; i++) sum += values[i]!;
   return to > from ? sum / (to - from) : 0;

@@ -4,7 +4,7 @@
  * Smoothing constants minimise the in-sample one-step squared error over small grids.
  */
 import type { SingleMethodSpec } from "../schema.ts";
-import { mean } from "./context.ts";
+import { average } from "./context.ts";
 
 type Spec<M extends SingleMethodSpec["method"]> = Extract<SingleMethodSpec, { method: M }>;
 
@@ -46,7 +46,7 @@ export function fitTsb(y: readonly number[]): Spec<"tsb"> | null {
   const demands = y.filter((value) => value > 0);
   if (demands.length < 2) return null;
   const probability0 = demands.length / y.length;
-  const size0 = mean(demands);
+  const size0 = average(demands);
   let best: Spec<"tsb"> | null = null;
   let bestSse = Infinity;
   for (const alphaSize of tsbSizeAlphas) {

@@ -4,7 +4,7 @@
  * Smoothing parameters minimise the in-sample one-step squared error over a grid.
  */
 import type { SingleMethodSpec } from "../schema.ts";
-import { mean, type FitContext } from "./context.ts";
+import { average, type FitContext } from "./context.ts";
 
 type Spec<M extends SingleMethodSpec["method"]> = Extract<SingleMethodSpec, { method: M }>;
 
@@ -23,11 +23,11 @@ export function fitSeasonalNaive(y: readonly number[], context: FitContext): Spe
 }
 
 export function fitMean(y: readonly number[]): Spec<"mean"> {
-  return { method: "mean", level: mean(y) };
+  return { method: "mean", level: average(y) };
 }
 
 function sesPass(y: readonly number[], alpha: number): { sse: number; level: number } {
-  let level = mean(y, 0, initialWindow(y.length));
+  let level = average(y, 0, initialWindow(y.length));
   let sse = 0;
   for (const value of y) {
     const error = value - level;
@@ -54,8 +54,8 @@ export function fitDampedTrend(y: readonly number[]): Spec<"damped_trend"> | nul
   const n = y.length;
   if (n < 4) return null;
   const window = Math.max(2, Math.floor(initialWindow(n) / 2));
-  const level0 = mean(y, 0, window);
-  const trend0 = (mean(y, window, 2 * window) - level0) / window;
+  const level0 = average(y, 0, window);
+  const trend0 = (average(y, window, 2 * window) - level0) / window;
   let best: Spec<"damped_trend"> | null = null;
   let bestSse = Infinity;
   for (const alpha of dampedAlphas) {
@@ -87,7 +87,7 @@ export function fitTheta(y: readonly number[]): Spec<"theta"> | null {
   if (n < 3) return null;
   const ses = fitSes(y);
   const tMean = (n - 1) / 2;
-  const yMean = mean(y);
+  const yMean = average(y);
   let covariance = 0;
   let variance = 0;
   for (let t = 0; t < n; t++) {
