@@ -1,7 +1,7 @@
 /**
- * Per-analysis bounds on the LLM agents: turns (LLM calls), tokens (input + output) and tool
- * calls, with the accounting that enforces them. Offline rule runs are counted but not bounded
- * here (they are bounded by the number of products scanned).
+ * Per-analysis bounds on the LLM agents: turns (LLM calls), tokens (input + output) and the tool
+ * calls the LLM requests, with the accounting that enforces them. Reads the team makes itself
+ * (the Monitor's scan, the rules) are counted but bounded only by the number of products.
  */
 import { Schema } from "effect";
 import type { TokenUsage } from "./llm.ts";
@@ -23,8 +23,11 @@ export const AnalysisUsage = Schema.Struct({
   turns: Schema.Number,
   inputTokens: Schema.Number,
   outputTokens: Schema.Number,
+  /** Every product read, by the LLM or the team. */
   toolCalls: Schema.Number,
   toolErrors: Schema.Number,
+  /** Tool calls the LLM asked for: what maxToolCalls bounds. */
+  requestedToolCalls: Schema.Number,
 });
 export type AnalysisUsage = typeof AnalysisUsage.Type;
 
@@ -34,6 +37,7 @@ export class Budget {
   private outputTokens = 0;
   private toolCalls = 0;
   private toolErrors = 0;
+  private requestedToolCalls = 0;
 
   constructor(readonly limits: AnalysisLimits) {}
 
@@ -58,9 +62,13 @@ export class Budget {
 
   /** Why the LLM may not make another tool call, or null when it may. */
   toolCallRefusal(): string | null {
-    return this.toolCalls >= this.limits.maxToolCalls
+    return this.requestedToolCalls >= this.limits.maxToolCalls
       ? `tool call limit reached (${this.limits.maxToolCalls} calls)`
       : null;
+  }
+
+  recordRequestedToolCall(): void {
+    this.requestedToolCalls += 1;
   }
 
   recordToolCall(outcome: "ok" | "error"): void {
@@ -75,6 +83,7 @@ export class Budget {
       outputTokens: this.outputTokens,
       toolCalls: this.toolCalls,
       toolErrors: this.toolErrors,
+      requestedToolCalls: this.requestedToolCalls,
     };
   }
 

@@ -127,11 +127,12 @@ export async function runConversation<A, I, R>(
         continue;
       }
       const limit = budget.toolCallRefusal();
-      results.push(
-        limit === null
-          ? await runDataTool(toolUse, { ...spec, finalToolName: spec.finalTool.name }, context)
-          : errorResult(toolUse, `${limit}: call ${spec.finalTool.name} now with what you know`),
-      );
+      if (limit !== null) {
+        results.push(errorResult(toolUse, `${limit}: call ${spec.finalTool.name} now with what you know`));
+        continue;
+      }
+      budget.recordRequestedToolCall();
+      results.push(await runDataTool(toolUse, { ...spec, finalToolName: spec.finalTool.name }, context));
     }
     messages.push({ role: "user", content: results });
   }

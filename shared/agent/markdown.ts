@@ -94,8 +94,8 @@ export function renderMarkdown(report: AnalysisReport): string {
     "## Usage",
     "",
     `LLM turns ${usage.turns} of ${limits.maxTurns}; tokens ${usage.inputTokens + usage.outputTokens} of ${limits.maxTokens} ` +
-      `(${usage.inputTokens} in, ${usage.outputTokens} out); tool calls ${usage.toolCalls} ` +
-      `(limit ${limits.maxToolCalls} for the LLM), ${usage.toolErrors} failed.`,
+      `(${usage.inputTokens} in, ${usage.outputTokens} out); tool calls ${usage.toolCalls}, ${usage.toolErrors} failed ` +
+      `(${usage.requestedToolCalls} requested by the LLM, limit ${limits.maxToolCalls}).`,
     "",
   );
   if (report.notes.length > 0)

@@ -63,8 +63,8 @@ const monitorSystem = [
   "- stockout: stock likely to run out before an order placed now arrives (days of cover below the lead time, or a high stock-out risk during the lead time);",
   "- price_drop: the best current price is near its historical low, worth buying ahead;",
   "- overstock: stock far above the order-up-to level.",
-  "Use get_purchase_advice and get_best_price on every product (other tools when useful).",
-  "Finish by calling flag_products once: every product at risk with its risks and a short note with the numbers; products whose tools failed go under unassessed with the error.",
+  "You start from a scan: one line of numbers per product (from the purchase advice and best price tools). Use the tools when you need more detail.",
+  "Finish by calling flag_products once: every product at risk with its risks and a short note with the numbers; products whose scan line is an error go under unassessed with that error.",
   safetyRule,
 ].join("\n");
 
@@ -75,6 +75,33 @@ const analystSystem = [
   "Finish by calling submit_recommendation once, with reasons that each carry the figures they rest on. The expected cost is computed for you from the chosen source's price (or, with sourceId null, the purchase advice's unit price).",
   safetyRule,
 ].join("\n");
+
+function scanLine(productId: string, facts: Outcome<ProductFacts>): string {
+  if (!facts.ok) return JSON.stringify({ productId, error: facts.error });
+  const { advice, bestPrice } = facts.value;
+  const quote = bestPrice?.best ?? null;
+  const history = bestPrice?.history ?? null;
+  return JSON.stringify({
+    productId,
+    stock: advice.stock,
+    leadTimeDays: advice.leadTimeDays,
+    averageDailyDemand: advice.averageDailyDemand,
+    daysOfCover: advice.daysOfCover,
+    stockoutRisk: advice.stockoutRisk,
+    reorderPoint: advice.reorderPoint,
+    orderUpTo: advice.orderUpTo,
+    bestPrice: quote && {
+      amount: normaliseAmount(quote.amount),
+      currency: quote.currency,
+      availability: quote.availability,
+    },
+    priceHistory: history && {
+      min: normaliseAmount(history.min),
+      max: normaliseAmount(history.max),
+      observations: history.observations,
+    },
+  });
+}
 
 class Team {
   private readonly budget: Budget;
@@ -123,7 +150,7 @@ class Team {
         {
           label: "monitor",
           system: monitorSystem,
-          prompt: `Products to scan (ids): ${productIds.join(", ")}`,
+          prompt: await this.scanTable(),
           products: new Set(productIds),
           finalTool: {
             name: "flag_products",
@@ -143,6 +170,14 @@ class Team {
       this.notes.push(`Monitor: ${outcome.error}; the rules scanned the products instead.`);
     }
     await this.monitorByRules();
+  }
+
+  /** The Monitor's starting point: one JSON line of numbers per product, from the advice and price tools. */
+  private async scanTable(): Promise<string> {
+    const lines: string[] = [];
+    for (const productId of this.options.productIds)
+      lines.push(scanLine(productId, await this.factsOf(productId)));
+    return `Scan of ${lines.length} products (one JSON object per line):\n${lines.join("\n")}`;
   }
 
   private acceptFlags(input: FlagProductsInput): Outcome<FlagProductsInput> {
@@ -246,8 +281,8 @@ class Team {
           input: SubmitRecommendationInput,
           accept: async (input) => {
             if (input.action === "buy_now" && input.sourceId === null && seen.advice === null) {
-              const advice = await this.tools.advice(flag.productId);
-              if (advice.ok) seen.advice = advice.value;
+              const facts = await this.factsOf(flag.productId);
+              if (facts.ok) seen.advice = facts.value.advice;
             }
             return acceptRecommendation(flag.productId, input, seen);
           },

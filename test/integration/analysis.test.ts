@@ -249,6 +249,9 @@ describe("analysis on Claude (fake Messages API)", () => {
       "get_purchase_advice",
       "flag_products",
     ]);
+    expect(fake.requests[0]?.messages[0]?.content).toContain(
+      `{"productId":"${catalogue.short}","stock":2,"leadTimeDays":14,`,
+    );
     const [advice, price, malformed, unknown] = sentToolResults(fake.requests[1]!);
     expect(advice?.is_error).toBeUndefined();
     expect(JSON.parse(advice!.content)).toMatchObject({
@@ -279,11 +282,33 @@ describe("analysis on Claude (fake Messages API)", () => {
           decidedBy: "claude",
         },
       ],
-      usage: { turns: 4, inputTokens: 4_000, outputTokens: 400, toolCalls: 6, toolErrors: 2 },
+      usage: {
+        turns: 4,
+        inputTokens: 4_000,
+        outputTokens: 400,
+        toolCalls: 7,
+        toolErrors: 2,
+        requestedToolCalls: 5,
+      },
       notes: [],
     });
     expect(markdown).toContain("Decided by: Claude (Analyst).");
     expect(await analysisRow(db, id)).toMatchObject({ status: "completed", mode: "claude", report });
+  });
+
+  it("fails cleanly, recorded as failed, when Claude refuses a request", async () => {
+    fake.script({});
+    const id = uniqueId("refused");
+    const client = analysisClient(id, stack.ingressUrl);
+    await client.workflowSubmit({ products: [catalogue.short] });
+    await expect(client.workflowAttach()).rejects.toThrow(/Claude refused the request \(400\)/);
+    expect(fake.keys("unscripted")).toEqual(["monitor turn 1"]);
+    expect(await client.status()).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/no scripted reply/),
+    });
+    await expect(client.report()).rejects.toMatchObject({ status: 409 });
+    expect(await analysisRow(db, id)).toMatchObject({ status: "failed", report: null });
   });
 
   it("finishes after a kill -9 mid-analysis without repeating a finished LLM call", async () => {

@@ -25,7 +25,7 @@ const report: AnalysisReport = {
       decidedBy: "claude",
     },
   ],
-  usage: { turns: 4, inputTokens: 400, outputTokens: 80, toolCalls: 6, toolErrors: 2 },
+  usage: { turns: 4, inputTokens: 400, outputTokens: 80, toolCalls: 6, toolErrors: 2, requestedToolCalls: 4 },
   limits: defaultLimits,
   notes: ["Analyst on p2: stopped"],
 };
@@ -48,7 +48,9 @@ describe("markdown report", () => {
   it("lists unassessed products, usage against the limits and notes", () => {
     expect(markdown).toContain("Scanned 3 products; flagged 1; 1 could not be assessed.");
     expect(markdown).toContain("- p3: 404: no sales history");
-    expect(markdown).toContain("LLM turns 4 of 40; tokens 480 of 400000 (400 in, 80 out); tool calls 6");
+    expect(markdown).toContain(
+      "LLM turns 4 of 40; tokens 480 of 400000 (400 in, 80 out); tool calls 6, 2 failed (4 requested by the LLM, limit 150).",
+    );
     expect(markdown).toContain("## Notes\n\n- Analyst on p2: stopped");
   });
 

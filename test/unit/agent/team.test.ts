@@ -104,13 +104,14 @@ describe("the team on Claude", () => {
       turns: 4,
       inputTokens: 400,
       outputTokens: 80,
-      toolCalls: 6,
+      toolCalls: 10,
       toolErrors: 2,
+      requestedToolCalls: 6,
     });
     expect(result.notes).toEqual([]);
   });
 
-  it("sends the tools with JSON Schemas and the assistant turn back with the tool results", async () => {
+  it("starts the Monitor from a scan of numbers, sends the tools' JSON Schemas and returns tool results", async () => {
     const { llm, requests } = scriptedLlm([
       reply(toolUse("t1", "get_stock_level", { productId: "p1" })),
       reply(flagP1("t2")),
@@ -132,7 +133,20 @@ describe("the team on Claude", () => {
     ]);
     expect(first.tools[0]?.input_schema).toMatchObject({ type: "object", required: ["productId"] });
     expect(first.tools[0]?.input_schema).not.toHaveProperty("$schema");
-    expect(first.messages).toEqual([{ role: "user", content: "Products to scan (ids): p1" }]);
+    const [heading, line] = String(first.messages[0]?.content).split("\n");
+    expect(heading).toBe("Scan of 1 products (one JSON object per line):");
+    expect(JSON.parse(line!)).toEqual({
+      productId: "p1",
+      stock: 12,
+      leadTimeDays: 7,
+      averageDailyDemand: 5,
+      daysOfCover: 2.4,
+      stockoutRisk: 0.01,
+      reorderPoint: 45,
+      orderUpTo: 80,
+      bestPrice: { amount: "12.50", currency: "USD", availability: "in_stock" },
+      priceHistory: { min: "12.00", max: "16.00", observations: 10 },
+    });
     const second = requests[1]!.request;
     expect(second.messages[1]).toEqual({
       role: "assistant",
@@ -169,7 +183,7 @@ describe("the team on Claude", () => {
     const reads = fixtureReads({ p1: atRisk });
     const { llm } = scriptedLlm([reply(flagP1("t1")), reply(submitBuy("t2", null))]);
     const result = await runTeam({ productIds: ["p1"], reads, llm, limits: defaultLimits });
-    expect(reads.calls).toEqual(["advice p1"]);
+    expect(reads.calls).toEqual(["advice p1", "bestPrice p1"]);
     expect(result.recommendations[0]).toMatchObject({
       source: { sourceId: null, label: "unit cost" },
       unitPrice: { amount: "13.00", currency: "USD" },
@@ -247,7 +261,7 @@ describe("limits", () => {
       is_error: true,
       content: "tool call limit reached (1 calls): call flag_products now with what you know",
     });
-    expect(result.usage.toolCalls).toBe(1);
+    expect(result.usage).toMatchObject({ toolCalls: 3, requestedToolCalls: 1 });
   });
 
   it("asks for no more output tokens than the budget has left and stops when too few remain", async () => {
@@ -315,7 +329,7 @@ describe("the team offline", () => {
       "advice p3",
       "forecast p1",
     ]);
-    expect(result.usage).toMatchObject({ turns: 0, toolCalls: 6, toolErrors: 1 });
+    expect(result.usage).toMatchObject({ turns: 0, toolCalls: 6, toolErrors: 1, requestedToolCalls: 0 });
     expect(progress).toEqual(["monitoring 0", "analysing 0", "analysing 1"]);
   });
 });
