@@ -57,6 +57,7 @@ export function fitTsb(y: readonly number[]): Spec<"tsb"> | null {
       for (const value of y) {
         const error = value - probability * size;
         sse += error * error;
+        if (sse >= bestSse) break;
         probability += alphaProbability * ((value > 0 ? 1 : 0) - probability);
         if (value > 0) size += alphaSize * (value - size);
       }

@@ -69,6 +69,7 @@ export function fitDampedTrend(y: readonly number[]): Spec<"damped_trend"> | nul
           const forecast = level + phi * trend;
           const error = y[t]! - forecast;
           sse += error * error;
+          if (sse >= bestSse) break;
           level = forecast + alpha * error;
           trend = phi * trend + alpha * beta * error;
         }
