@@ -57,6 +57,17 @@ describe("fetchPage", () => {
     expect(site.requests.map((request) => request.path)).toEqual(["/robots.txt", "/public", "/public"]);
   });
 
+  it("reads robots.txt again once its cache entry has expired", async () => {
+    const site = await startSite({ "/a": html("a") }, (_request, response) =>
+      response.writeHead(200, { "content-type": "text/plain" }).end("User-agent: *\nAllow: /\n"),
+    );
+    const client = fetcher({ robotsCacheTtlMs: 50 });
+    await client.fetchPage(`${site.origin}/a`);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    await client.fetchPage(`${site.origin}/a`);
+    expect(site.requests.map((request) => request.path)).toEqual(["/robots.txt", "/a", "/robots.txt", "/a"]);
+  });
+
   it("follows the robots.txt group naming its user agent instead of the * group", async () => {
     const robots = "User-agent: *\nDisallow: /private\n\nUser-agent: procure-test-bot\nDisallow: /no-bots\n";
     const site = await startSite({ "/private/1": html("ok"), "/no-bots": html("x") }, (_request, response) =>
