@@ -52,7 +52,7 @@ function isArgumentError(error: unknown): error is Error {
   return error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS");
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     process.stdout.write(`${help()}\n`);
@@ -95,5 +95,3 @@ async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
 }
-
-process.exitCode = await main(process.argv.slice(2));
