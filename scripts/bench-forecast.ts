@@ -26,6 +26,7 @@ import {
 
 interface Task {
   readonly seriesId: string;
+  readonly level: string;
   readonly origin: string;
   readonly start: string;
   readonly values: readonly number[];
@@ -73,10 +74,10 @@ function loadTasks(datasetDir: string): Omit<WorkerInput, "options"> {
   };
   const frequency: Frequency =
     dataset.frequency === "monthly" ? "month" : dataset.frequency === "daily" ? "day" : "week";
-  const history = new Map<string, { dates: string[]; values: number[] }>();
+  const history = new Map<string, { level: string; dates: string[]; values: number[] }>();
   for (const row of readCsv(path.join(datasetDir, "series.csv"))) {
     const id = row["series_id"]!;
-    const entry = history.get(id) ?? { dates: [], values: [] };
+    const entry = history.get(id) ?? { level: row["level"]!, dates: [], values: [] };
     const t = Number(row["t"]);
     entry.dates[t - 1] = row["date"]!;
     entry.values[t - 1] = Number(row["y"]);
@@ -88,6 +89,7 @@ function loadTasks(datasetDir: string): Omit<WorkerInput, "options"> {
     if (!entry) throw new Error(`origins.csv names unknown series ${seriesId}`);
     return {
       seriesId,
+      level: entry.level,
       origin: row["origin"]!,
       start: periodStart(entry.dates[0]!, frequency),
       values: entry.values.slice(0, Number(row["train_end_t"])),
@@ -149,17 +151,23 @@ async function main(): Promise<void> {
     out,
     ["series_id,origin,step,yhat,lo80,hi80", ...ordered.flatMap((result) => result.rows)].join("\n") + "\n",
   );
-  const times = ordered.map((result) => result.milliseconds).sort((a, b) => a - b);
+  console.log(`fits: ${tasks.length} (${frequency}), workers: ${workers}, wall ${wallSeconds.toFixed(2)} s`);
+  const levels = [...new Set(tasks.map((task) => task.level))];
+  for (const level of levels.length > 1 ? ["all", ...levels] : levels) {
+    const times = ordered
+      .filter((_, i) => level === "all" || tasks[i]!.level === level)
+      .map((result) => result.milliseconds)
+      .sort((a, b) => a - b);
+    const at = (q: number): string =>
+      times[Math.min(times.length - 1, Math.floor(times.length * q))]!.toFixed(2);
+    const total = times.reduce((sum, ms) => sum + ms, 0) / 1000;
+    console.log(
+      `${level}: fit+predict ms per series median ${at(0.5)}, p90 ${at(0.9)}, max ${at(1)}; total ${total.toFixed(2)} s (n=${times.length})`,
+    );
+  }
+  console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   const chosen = new Map<string, number>();
   for (const result of ordered) chosen.set(result.method, (chosen.get(result.method) ?? 0) + 1);
-  console.log(`fits: ${tasks.length} (${frequency}), workers: ${workers}`);
-  console.log(
-    `fit+predict ms per series: median ${times[Math.floor(times.length / 2)]!.toFixed(2)}, p90 ${times[Math.floor(times.length * 0.9)]!.toFixed(2)}, max ${times[times.length - 1]!.toFixed(2)}`,
-  );
-  console.log(
-    `total fit+predict ${(times.reduce((sum, ms) => sum + ms, 0) / 1000).toFixed(2)} s CPU, wall ${wallSeconds.toFixed(2)} s`,
-  );
-  console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   console.log(
     `chosen methods: ${[...chosen]
       .sort((a, b) => b[1] - a[1])
