@@ -14,10 +14,7 @@ import { Action, FlaggedProduct, Reason, Risk, UnassessedProduct, type Recommend
 import { assessRisks, chooseSource, recommend, type ProductFacts } from "./rules.ts";
 import { ProductTools, type DataToolResult, type Outcome, type ProductReads } from "./tools.ts";
 
-export const FlagProductsInput = Schema.Struct({
-  flagged: Schema.Array(FlaggedProduct),
-  unassessed: Schema.optionalWith(Schema.Array(UnassessedProduct), { default: () => [] }),
-});
+export const FlagProductsInput = Schema.Struct({ flagged: Schema.Array(FlaggedProduct) });
 export type FlagProductsInput = typeof FlagProductsInput.Type;
 
 export const SubmitRecommendationInput = Schema.Struct({
@@ -64,7 +61,7 @@ const monitorSystem = [
   "- price_drop: the best current price is near its historical low, worth buying ahead;",
   "- overstock: stock far above the order-up-to level.",
   "You start from a scan: one line of numbers per product (from the purchase advice and best price tools). Use the tools when you need more detail.",
-  "Finish by calling flag_products once: every product at risk with its risks and a short note with the numbers; products whose scan line is an error go under unassessed with that error.",
+  "Finish by calling flag_products once, with every product at risk, its risks and a short note with the numbers (an empty list when none is at risk).",
   safetyRule,
 ].join("\n");
 
@@ -103,13 +100,29 @@ function scanLine(productId: string, facts: Outcome<ProductFacts>): string {
   });
 }
 
+interface ScannedProduct {
+  readonly productId: string;
+  readonly facts: Outcome<ProductFacts>;
+}
+
+/** The rules' flag for a product, or none when it runs no risk. */
+function flagByRules(productId: string, facts: ProductFacts): FlaggedProduct[] {
+  const { risks, reasons } = assessRisks(facts);
+  const [first, ...rest] = risks;
+  if (first === undefined) return [];
+  const note = reasons
+    .map((reason) => reason.text)
+    .join("; ")
+    .slice(0, 400);
+  return [{ productId, risks: [first, ...rest], note }];
+}
+
 class Team {
   private readonly budget: Budget;
   private readonly tools: ProductTools;
   private readonly facts = new Map<string, Outcome<ProductFacts>>();
   private readonly notes: string[] = [];
   private flagged: readonly FlaggedProduct[] = [];
-  private unassessed: readonly UnassessedProduct[] = [];
   private readonly recommendations: Recommendation[] = [];
 
   constructor(private readonly options: TeamOptions) {
@@ -119,7 +132,8 @@ class Team {
 
   async run(): Promise<TeamResult> {
     this.progress("monitoring");
-    await this.monitor();
+    const scan = await this.scan();
+    await this.monitor(scan);
     this.progress("analysing");
     for (const flag of this.flagged) {
       this.recommendations.push(await this.analyse(flag));
@@ -127,7 +141,9 @@ class Team {
     }
     return {
       flagged: this.flagged,
-      unassessed: this.unassessed,
+      unassessed: scan.flatMap(({ productId, facts }) =>
+        facts.ok ? [] : [{ productId, reason: facts.error.slice(0, 400) }],
+      ),
       recommendations: this.recommendations,
       usage: this.budget.usage(),
       notes: this.notes,
@@ -143,19 +159,28 @@ class Team {
     });
   }
 
-  private async monitor(): Promise<void> {
+  /** Every product's advice and best price: the Monitor's starting point, read once per product. */
+  private async scan(): Promise<readonly ScannedProduct[]> {
+    const scanned: ScannedProduct[] = [];
+    for (const productId of this.options.productIds)
+      scanned.push({ productId, facts: await this.factsOf(productId) });
+    return scanned;
+  }
+
+  private async monitor(scan: readonly ScannedProduct[]): Promise<void> {
     const { llm, productIds } = this.options;
     if (llm !== null) {
       const outcome = await runConversation(
         {
           label: "monitor",
           system: monitorSystem,
-          prompt: await this.scanTable(),
+          prompt:
+            `Scan of ${scan.length} products (one JSON object per line):\n` +
+            scan.map(({ productId, facts }) => scanLine(productId, facts)).join("\n"),
           products: new Set(productIds),
           finalTool: {
             name: "flag_products",
-            description:
-              "Report the products at risk (and those that could not be assessed). Call once, at the end.",
+            description: "Report the products at risk. Call once, at the end.",
             input: FlagProductsInput,
             accept: (input) => this.acceptFlags(input),
           },
@@ -164,54 +189,22 @@ class Team {
       );
       if (outcome.ok) {
         this.flagged = outcome.value.flagged;
-        this.unassessed = outcome.value.unassessed;
         return;
       }
-      this.notes.push(`Monitor: ${outcome.error}; the rules scanned the products instead.`);
+      this.notes.push(`Monitor: ${outcome.error}; the rules flagged the products instead.`);
     }
-    await this.monitorByRules();
-  }
-
-  /** The Monitor's starting point: one JSON line of numbers per product, from the advice and price tools. */
-  private async scanTable(): Promise<string> {
-    const lines: string[] = [];
-    for (const productId of this.options.productIds)
-      lines.push(scanLine(productId, await this.factsOf(productId)));
-    return `Scan of ${lines.length} products (one JSON object per line):\n${lines.join("\n")}`;
+    this.flagged = scan.flatMap(({ productId, facts }) =>
+      facts.ok ? flagByRules(productId, facts.value) : [],
+    );
   }
 
   private acceptFlags(input: FlagProductsInput): Outcome<FlagProductsInput> {
-    const named = [...input.flagged, ...input.unassessed].map((entry) => entry.productId);
+    const named = input.flagged.map((entry) => entry.productId);
     const outside = named.filter((id) => !this.options.productIds.includes(id));
     if (outside.length > 0) return { ok: false, error: `not in this analysis: ${outside.join(", ")}` };
     const repeated = named.filter((id, index) => named.indexOf(id) !== index);
     if (repeated.length > 0) return { ok: false, error: `listed more than once: ${repeated.join(", ")}` };
     return { ok: true, value: input };
-  }
-
-  private async monitorByRules(): Promise<void> {
-    const flagged: FlaggedProduct[] = [];
-    const unassessed: UnassessedProduct[] = [];
-    for (const productId of this.options.productIds) {
-      const facts = await this.factsOf(productId);
-      if (!facts.ok) {
-        unassessed.push({ productId, reason: facts.error.slice(0, 400) });
-        continue;
-      }
-      const { risks, reasons } = assessRisks(facts.value);
-      const [first, ...rest] = risks;
-      if (first !== undefined)
-        flagged.push({
-          productId,
-          risks: [first, ...rest],
-          note: reasons
-            .map((reason) => reason.text)
-            .join("; ")
-            .slice(0, 400),
-        });
-    }
-    this.flagged = flagged;
-    this.unassessed = unassessed;
   }
 
   private async factsOf(productId: string): Promise<Outcome<ProductFacts>> {

@@ -191,6 +191,21 @@ describe("the team on Claude", () => {
     });
   });
 
+  it("reports products whose scan failed as unassessed, whatever the Monitor flags", async () => {
+    const { llm, requests } = scriptedLlm([reply(toolUse("t1", "flag_products", { flagged: [] }))]);
+    const result = await runTeam({
+      productIds: ["p2", "p3"],
+      reads: fixtureReads({ p2: healthy }),
+      llm,
+      limits: defaultLimits,
+    });
+    expect(String(requests[0]?.request.messages[0]?.content).split("\n")[2]).toBe(
+      '{"productId":"p3","error":"404: no advice for product \\"p3\\""}',
+    );
+    expect(result.unassessed).toEqual([{ productId: "p3", reason: '404: no advice for product "p3"' }]);
+    expect(result.recommendations).toEqual([]);
+  });
+
   it("rejects flags for products outside the analysis and tools asked about them", async () => {
     const { llm, requests } = scriptedLlm([
       reply(toolUse("t1", "get_purchase_advice", { productId: "elsewhere" })),
@@ -233,7 +248,7 @@ describe("limits", () => {
     expect(requests).toHaveLength(2);
     expect(result.usage.turns).toBe(2);
     expect(result.notes).toEqual([
-      "Monitor: stopped before flag_products: turn limit reached (2 turns); the rules scanned the products instead.",
+      "Monitor: stopped before flag_products: turn limit reached (2 turns); the rules flagged the products instead.",
       "Analyst on p1: stopped before submit_recommendation: turn limit reached (2 turns); the rules decided instead.",
     ]);
     expect(result.recommendations).toMatchObject([
@@ -280,7 +295,7 @@ describe("limits", () => {
     expect(requests[0]?.request.maxTokens).toBe(1_000);
     expect(requests).toHaveLength(1);
     expect(result.notes[0]).toBe(
-      "Monitor: stopped before flag_products: token limit reached (600 of 1000 tokens used); the rules scanned the products instead.",
+      "Monitor: stopped before flag_products: token limit reached (600 of 1000 tokens used); the rules flagged the products instead.",
     );
   });
 
