@@ -1,4 +1,5 @@
 /** Price sources of a product and the price history collected from them. */
+import type { ObservationStatus, PriceObservation } from "../scrape/observation.ts";
 import type { Database } from "./connection.ts";
 
 export interface PriceSource {
@@ -49,18 +50,8 @@ export async function productsWithActiveSources(sql: Database): Promise<string[]
   return rows.map((row) => row.productId);
 }
 
-export type PriceStatus =
-  | "ok"
-  | "not_found"
-  | "blocked"
-  | "http_error"
-  | "parse_error"
-  | "robots_disallowed"
-  | "not_modified"
-  | "network_error"
-  | "forbidden_address";
-
-export type Availability = "in_stock" | "out_of_stock" | "unknown";
+export type PriceStatus = ObservationStatus;
+export type Availability = PriceObservation["availability"];
 
 export interface PriceRecord {
   readonly attemptId: string;
