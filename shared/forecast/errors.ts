@@ -7,6 +7,7 @@ export type ForecastErrorCode =
   | "INVALID_QUANTITY"
   | "INVALID_FREQUENCY"
   | "INVALID_HORIZON"
+  | "INVALID_OPTION"
   | "INVALID_REGRESSOR"
   | "INVALID_MODEL";
 

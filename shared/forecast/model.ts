@@ -43,7 +43,7 @@ export interface FitOptions {
   readonly horizon?: number;
   /** Number of rolling origins (default 6). */
   readonly backtestOrigins?: number;
-  /** Candidate methods (default: all). */
+  /** Candidate methods (default: chosen by demand class). */
   readonly methods?: readonly SingleMethodName[];
   /** How many of the best methods the combination candidate averages (default 4; 0 or 1 disables it). */
   readonly combine?: number;
@@ -128,9 +128,14 @@ function demandQuantiles(calibration: SpreadCalibration, mean: number, k: number
   };
 }
 
-function checkPositiveInteger(value: number, what: string): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new ForecastError("INVALID_HORIZON", `${what} must be a positive integer, got ${value}`);
+function checkCount(
+  value: number,
+  what: string,
+  minimum: number,
+  code: "INVALID_HORIZON" | "INVALID_OPTION",
+): void {
+  if (!Number.isInteger(value) || value < minimum) {
+    throw new ForecastError(code, `${what} must be an integer >= ${minimum}, got ${value}`);
   }
 }
 
@@ -188,7 +193,11 @@ function refit(candidate: CandidateBacktest, y: readonly number[], context: FitC
 export function fitModel(series: RegularSeries, options: FitOptions = {}): ForecastModel {
   validateSeries(series);
   const horizon = options.horizon ?? defaultHorizon[series.frequency];
-  checkPositiveInteger(horizon, "horizon");
+  checkCount(horizon, "horizon", 1, "INVALID_HORIZON");
+  const originCount = options.backtestOrigins ?? defaultOrigins;
+  checkCount(originCount, "backtestOrigins", 1, "INVALID_OPTION");
+  const combine = options.combine ?? defaultCombine;
+  checkCount(combine, "combine", 0, "INVALID_OPTION");
   const firstSale = series.values.findIndex((value) => value > 0);
   const skip = firstSale < 0 ? 0 : firstSale;
   const y = series.values.slice(skip);
@@ -228,14 +237,7 @@ export function fitModel(series: RegularSeries, options: FitOptions = {}): Forec
   const candidates =
     demand.demandClass === "zero" || origins.length < 2
       ? []
-      : runBacktest(
-          y,
-          context,
-          options.methods ?? candidatesFor(demand, sales),
-          horizon,
-          origins,
-          options.combine ?? defaultCombine,
-        );
+      : runBacktest(y, context, options.methods ?? candidatesFor(demand, sales), horizon, origins, combine);
   const best = candidates[0];
   if (!best) {
     const level = average(y);
@@ -305,7 +307,7 @@ function meanForecast(
   horizon: number,
   options: PredictOptions,
 ): { skip: number; means: number[] } {
-  checkPositiveInteger(horizon, "horizon");
+  checkCount(horizon, "horizon", 1, "INVALID_HORIZON");
   const skip = stepsSkipped(model, options.from);
   const future = Object.fromEntries(
     Object.entries(options.regressors ?? {}).map(([name, values]) => [
@@ -350,7 +352,7 @@ export function totalDemandQuantile(
   options: PredictOptions = {},
 ): number {
   if (!(p > 0 && p < 1))
-    throw new ForecastError("INVALID_HORIZON", `quantile level must lie in (0, 1), got ${p}`);
+    throw new ForecastError("INVALID_OPTION", `quantile level must lie in (0, 1), got ${p}`);
   const { skip, means } = meanForecast(model, periods, options);
   return quantileOf(
     model.intervals.total,

@@ -206,11 +206,14 @@ describe("bad input", () => {
     expectWellFormed(fitModel(weekly([0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0])), 6);
   });
 
-  it("rejects a non-positive or fractional horizon and mismatched regressors", () => {
+  it("rejects bad horizons, options, quantile levels and mismatched regressors", () => {
     const model = fitModel(monthly(range(24, (t) => t + 1)));
     expect(errorCode(() => predict(model, 0))).toBe("INVALID_HORIZON");
     expect(errorCode(() => predictTotal(model, 1.5))).toBe("INVALID_HORIZON");
     expect(errorCode(() => fitModel(monthly([1, 2, 3]), { horizon: -1 }))).toBe("INVALID_HORIZON");
+    expect(errorCode(() => fitModel(monthly([1, 2, 3]), { backtestOrigins: 0 }))).toBe("INVALID_OPTION");
+    expect(errorCode(() => fitModel(monthly([1, 2, 3]), { combine: 1.5 }))).toBe("INVALID_OPTION");
+    expect(errorCode(() => totalDemandQuantile(model, 3, 1))).toBe("INVALID_OPTION");
     expect(
       errorCode(() => fitModel(monthly([1, 2, 3]), { regressors: [{ name: "price", values: [1, 2] }] })),
     ).toBe("INVALID_REGRESSOR");
