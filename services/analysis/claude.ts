@@ -5,7 +5,6 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import * as restate from "@restatedev/restate-sdk";
-import type { Config } from "../../shared/config/index.ts";
 import type { AssistantBlock, LlmRequest, LlmResponse } from "../../shared/agent/llm.ts";
 
 /** Statuses that will not get better by asking again. */
@@ -13,17 +12,23 @@ const permanentStatuses = new Set([400, 401, 403, 404, 413, 422]);
 
 export type ClaudeCall = (request: LlmRequest) => Promise<LlmResponse>;
 
-export function createClaudeCall(config: Config & { readonly ANTHROPIC_API_KEY: string }): ClaudeCall {
+export interface ClaudeSettings {
+  readonly apiKey: string;
+  readonly model: string;
+  readonly baseUrl: string | undefined;
+}
+
+export function createClaudeCall(settings: ClaudeSettings): ClaudeCall {
   const client = new Anthropic({
-    apiKey: config.ANTHROPIC_API_KEY,
-    ...(config.ANTHROPIC_BASE_URL !== undefined && { baseURL: config.ANTHROPIC_BASE_URL }),
+    apiKey: settings.apiKey,
+    ...(settings.baseUrl !== undefined && { baseURL: settings.baseUrl }),
     maxRetries: 0,
     timeout: 120_000,
   });
   return async (request) => {
     try {
       const message = await client.messages.create({
-        model: config.ANTHROPIC_MODEL,
+        model: settings.model,
         max_tokens: request.maxTokens,
         system: request.system,
         tools: request.tools.map((tool) => ({ ...tool, input_schema: { ...tool.input_schema } })),

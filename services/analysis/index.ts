@@ -13,18 +13,20 @@ import { AnalysisId, type AnalysisMode, type AnalysisReport } from "../../shared
 import { runTeam, type TeamPhase } from "../../shared/agent/team.ts";
 import type { Outcome, ProductReads } from "../../shared/agent/tools.ts";
 import { ProductId } from "../../shared/catalog/product.ts";
+import type { Config } from "../../shared/config/index.ts";
 import {
   findAnalysis,
   recordAnalysisFailure,
   recordAnalysisReport,
   recordAnalysisStart,
 } from "../../shared/db/analyses.ts";
+import type { Database } from "../../shared/db/connection.ts";
 import { listProducts } from "../../shared/db/products.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../errors.ts";
 import { schemaInput, serviceOptions } from "../options.ts";
 import { productObjectName, type ProductObject } from "../product/index.ts";
-import { createClaudeCall } from "./claude.ts";
+import { createClaudeCall, type ClaudeCall } from "./claude.ts";
 
 export const analysisWorkflowName = "analysis";
 
@@ -96,14 +98,38 @@ function productReads(ctx: restate.WorkflowContext<AnalysisState>): ProductReads
   };
 }
 
+/**
+ * Claude as a journaled driver: each call is a `ctx.run` step, so a replay answers finished calls
+ * from the journal. The client is made on the first call that really goes out, with the model the
+ * analysis started with.
+ */
 function journaledClaude(
   ctx: restate.WorkflowContext<AnalysisState>,
-  deps: ServiceDependencies,
-): LlmDriver | null {
-  const apiKey = deps.config.ANTHROPIC_API_KEY;
-  if (apiKey === undefined) return null;
-  const call = createClaudeCall({ ...deps.config, ANTHROPIC_API_KEY: apiKey });
-  return (request, step) => ctx.run(step, () => call(request), llmRetry);
+  config: Config,
+  model: string,
+): LlmDriver {
+  let call: ClaudeCall | undefined;
+  return (request, step) =>
+    ctx.run(
+      step,
+      () => {
+        const apiKey = config.ANTHROPIC_API_KEY;
+        if (apiKey === undefined)
+          throw new restate.TerminalError(
+            "the analysis runs on Claude but ANTHROPIC_API_KEY is no longer set",
+          );
+        call ??= createClaudeCall({ apiKey, model, baseUrl: config.ANTHROPIC_BASE_URL });
+        return call(request);
+      },
+      llmRetry,
+    );
+}
+
+/** The products named (once each), or the first ones of the catalogue by id. */
+async function productsToScan(db: Database, named: readonly string[] | undefined): Promise<string[]> {
+  const ids =
+    named ?? (await listProducts(db, { limit: maxScannedProducts, offset: 0 })).map((product) => product.id);
+  return [...new Set(ids)];
 }
 
 export function createAnalysisWorkflow(deps: ServiceDependencies) {
@@ -122,9 +148,7 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
           const startedAt = new Date(await ctx.date.now()).toISOString();
           const start = await ctx.run("record start", async () => {
             const mode: AnalysisMode = config.ANTHROPIC_API_KEY === undefined ? "offline" : "claude";
-            const products =
-              input.products ??
-              (await listProducts(db, { limit: maxScannedProducts, offset: 0 })).map((product) => product.id);
+            const products = await productsToScan(db, input.products);
             await recordAnalysisStart(db, { id: analysisId, mode, products, startedAt });
             return { mode, products, model: mode === "claude" ? config.ANTHROPIC_MODEL : null };
           });
@@ -146,7 +170,7 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
             const team = await runTeam({
               productIds: start.products,
               reads: productReads(ctx),
-              llm: start.mode === "claude" ? journaledClaude(ctx, deps) : null,
+              llm: start.model === null ? null : journaledClaude(ctx, config, start.model),
               limits,
               onProgress: (update) => {
                 progress = { ...progress, ...update };

@@ -169,7 +169,7 @@ class Team {
 
   private async monitor(scan: readonly ScannedProduct[]): Promise<void> {
     const { llm, productIds } = this.options;
-    if (llm !== null) {
+    if (llm !== null && scan.some(({ facts }) => facts.ok)) {
       const outcome = await runConversation(
         {
           label: "monitor",

@@ -206,6 +206,14 @@ describe("the team on Claude", () => {
     expect(result.recommendations).toEqual([]);
   });
 
+  it("spends no LLM call when no product could be scanned", async () => {
+    const { llm, requests } = scriptedLlm([]);
+    const result = await runTeam({ productIds: ["p3"], reads: fixtureReads({}), llm, limits: defaultLimits });
+    expect(requests).toEqual([]);
+    expect(result.unassessed.map((entry) => entry.productId)).toEqual(["p3"]);
+    expect(result.usage.turns).toBe(0);
+  });
+
   it("rejects flags for products outside the analysis and tools asked about them", async () => {
     const { llm, requests } = scriptedLlm([
       reply(toolUse("t1", "get_purchase_advice", { productId: "elsewhere" })),
