@@ -12,6 +12,7 @@ import { startEmbeddedPostgres } from "../shared/db/embedded.ts";
 import { migrate } from "../shared/db/migrate.ts";
 import { log, setLogLevel } from "../shared/runtime/log.ts";
 import { DEFAULT_FETCHER_OPTIONS, createFetcher } from "../shared/scrape/fetch.ts";
+import { startEdge } from "./edge/server.ts";
 import { startEndpoint } from "./endpoint.ts";
 import {
   registerDeployment,
@@ -86,10 +87,13 @@ async function main(): Promise<void> {
     await registerDeployment(config.RESTATE_ADMIN_URL, endpointUrl);
     await waitForIngress(config.RESTATE_INGRESS_URL);
   }
+  const edge = await startEdge({ config, db }, { host: config.DASHBOARD_HOST, port: config.DASHBOARD_PORT });
+  stopping.push(() => edge.close());
 
   console.log(
     [
       "procure is up",
+      `  dashboard http://${config.DASHBOARD_HOST}:${edge.port}`,
       `  ingress   ${config.RESTATE_INGRESS_URL}`,
       `  admin UI  ${config.RESTATE_ADMIN_URL}/ui`,
       `  endpoint  ${endpointUrl}`,

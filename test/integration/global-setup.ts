@@ -13,6 +13,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stack = await startStack({ database });
   project.provide("stack", {
     ingressUrl: stack.ingressUrl,
+    dashboardUrl: stack.dashboardUrl,
     adminUrl: stack.adminUrl,
     databaseUrl: stack.databaseUrl,
     dataDir: stack.dataDir,

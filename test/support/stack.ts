@@ -69,6 +69,8 @@ export async function provisionDatabase(): Promise<TestDatabase> {
 
 export interface StackInfo {
   readonly ingressUrl: string;
+  /** The dashboard and gateway of the service process (DASHBOARD_PORT). */
+  readonly dashboardUrl: string;
   readonly adminUrl: string;
   readonly databaseUrl: string;
   readonly dataDir: string;
@@ -89,7 +91,8 @@ export async function startStack(options: {
   readonly env?: Record<string, string>;
 }): Promise<Stack> {
   const dataDir = await mkdtemp(join(tmpdir(), "procure-stack-"));
-  const [ingressPort, adminPort, nodePort, servicePort] = [
+  const [ingressPort, adminPort, nodePort, servicePort, dashboardPort] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -117,6 +120,7 @@ export async function startStack(options: {
     DATABASE_MAX_CONNECTIONS: options.database.kind === "pglite" ? "1" : "4",
     PROCURE_DATA_DIR: dataDir,
     SERVICE_PORT: String(servicePort),
+    DASHBOARD_PORT: String(dashboardPort),
     RESTATE_START_SERVER: "false",
     RESTATE_ADMIN_URL: adminUrl,
     RESTATE_INGRESS_URL: ingressUrl,
@@ -155,6 +159,7 @@ export async function startStack(options: {
 
   return {
     ingressUrl,
+    dashboardUrl: `http://127.0.0.1:${serviceEnv.DASHBOARD_PORT}`,
     adminUrl,
     databaseUrl: options.database.url,
     dataDir,

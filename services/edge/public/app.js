@@ -1,0 +1,684 @@
+/**
+ * The procure dashboard: a hash-routed page over the edge's read-only API (/api/...) and its
+ * authenticated ingress gateway (/api/ingress/...). Vanilla JS, charts drawn as inline SVG.
+ */
+/* global document, window, fetch, setTimeout, crypto, URLSearchParams */
+
+const location = window.location;
+const view = document.getElementById("view");
+const notice = document.getElementById("notice");
+const sessionButton = document.getElementById("session-button");
+const signInDialog = document.getElementById("sign-in");
+const session = { authRequired: false, authenticated: true };
+/** Analyses started from this page: their record may not exist for a moment. */
+const startedHere = new Set();
+const palette = ["#1f6f5c", "#3b6fd8", "#c2571a", "#8a4bb8", "#b3261e", "#2b8a9a"];
+
+/* ---------- small DOM helpers ---------- */
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === "class") node.className = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof window.Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function svg(tag, attributes = {}, ...children) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  for (const child of children.flat()) node.append(child);
+  return node;
+}
+
+function show(message, kind = "info") {
+  notice.textContent = message;
+  notice.className = kind === "error" ? "error" : "";
+  notice.hidden = false;
+}
+
+function hideNotice() {
+  notice.hidden = true;
+}
+
+const numberFormat = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
+const fmt = (value) => (value === null || value === undefined ? "—" : numberFormat.format(value));
+const pct = (value) => (value === null || value === undefined ? "—" : `${Math.round(value * 100)}%`);
+const money = (m) => (m ? `${m.amount} ${m.currency}` : "—");
+const day = (iso) => (iso ? iso.slice(0, 10) : "—");
+const statusLabels = {
+  ok: "OK",
+  reorder: "Reorder",
+  out_of_stock: "Out of stock",
+  no_forecast: "No forecast",
+};
+
+function badge(status, label = statusLabels[status] ?? status) {
+  return el("span", { class: `badge ${status}` }, label);
+}
+
+/* ---------- HTTP ---------- */
+
+async function getJson(path) {
+  const response = await fetch(path, { headers: { accept: "application/json" } });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok)
+    throw Object.assign(new Error(body.error ?? `${response.status} ${response.statusText}`), {
+      status: response.status,
+    });
+  return body;
+}
+
+/** Calls a handler through the gateway; asks to sign in once when the key is needed. */
+async function callIngress(path, { body, contentType = "application/json", headers = {} } = {}) {
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(`/api/ingress/${path}`, {
+      method: "POST",
+      headers: { "content-type": contentType, accept: "application/json", ...headers },
+      body: contentType === "application/json" ? JSON.stringify(body ?? {}) : body,
+    });
+    const text = await response.text();
+    if (response.status === 401 && attempt === 0 && (await signIn())) continue;
+    let parsed;
+    try {
+      parsed = text === "" ? null : JSON.parse(text);
+    } catch {
+      parsed = { message: text };
+    }
+    if (!response.ok) throw new Error(parsed?.message ?? parsed?.error ?? `${response.status}`);
+    return parsed;
+  }
+}
+
+/* ---------- session ---------- */
+
+async function refreshSession() {
+  Object.assign(session, await getJson("/api/session"));
+  sessionButton.hidden = !session.authRequired;
+  sessionButton.textContent = session.authenticated ? "Sign out" : "Sign in";
+}
+
+function signIn() {
+  const form = document.getElementById("sign-in-form");
+  const input = document.getElementById("api-key");
+  const error = document.getElementById("sign-in-error");
+  error.hidden = true;
+  input.value = "";
+  signInDialog.showModal();
+  return new Promise((resolve) => {
+    const finish = (ok) => {
+      form.removeEventListener("submit", submit);
+      document.getElementById("sign-in-cancel").removeEventListener("click", cancel);
+      signInDialog.close();
+      resolve(ok);
+    };
+    const cancel = () => finish(false);
+    const submit = async (event) => {
+      event.preventDefault();
+      const response = await fetch("/api/session", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ apiKey: input.value }),
+      });
+      if (!response.ok) {
+        error.textContent = (await response.json().catch(() => ({}))).error ?? "sign-in failed";
+        error.hidden = false;
+        return;
+      }
+      await refreshSession();
+      finish(true);
+    };
+    form.addEventListener("submit", submit);
+    document.getElementById("sign-in-cancel").addEventListener("click", cancel);
+  });
+}
+
+sessionButton.addEventListener("click", async () => {
+  if (session.authenticated) {
+    await fetch("/api/session", { method: "DELETE" });
+    await refreshSession();
+  } else await signIn();
+});
+
+/* ---------- charts ---------- */
+
+function niceMax(value) {
+  if (value <= 0) return 1;
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  const step = [1, 2, 2.5, 5, 10].find((candidate) => candidate * magnitude >= value) ?? 10;
+  return step * magnitude;
+}
+
+/**
+ * A time chart: `layers` of { kind: "line"|"band", color, dashed, points: [{ t, y }] or [{ t, lo, hi }] }.
+ */
+function timeChart(layers, { height = 260, yFormat = fmt } = {}) {
+  const width = 760;
+  const pad = { left: 48, right: 12, top: 12, bottom: 28 };
+  const all = layers.flatMap((layer) => layer.points);
+  if (all.length === 0) return el("p", { class: "empty" }, "No data yet.");
+  const times = all.map((point) => point.t);
+  const values = all.flatMap((point) => [point.y ?? 0, point.hi ?? 0]);
+  const [t0, t1] = [Math.min(...times), Math.max(...times)];
+  const yMax = niceMax(Math.max(...values));
+  const x = (t) => pad.left + ((t - t0) / Math.max(t1 - t0, 1)) * (width - pad.left - pad.right);
+  const y = (v) => height - pad.bottom - (v / yMax) * (height - pad.top - pad.bottom);
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img" });
+  for (let i = 0; i <= 4; i++) {
+    const value = (yMax * i) / 4;
+    chart.append(
+      svg("line", { x1: pad.left, x2: width - pad.right, y1: y(value), y2: y(value), class: "axis" }),
+      svg(
+        "text",
+        { x: pad.left - 6, y: y(value) + 4, "text-anchor": "end" },
+        document.createTextNode(yFormat(value)),
+      ),
+    );
+  }
+  const months = new Intl.DateTimeFormat("en", { month: "short", year: "2-digit", timeZone: "UTC" });
+  for (let i = 0; i <= 5; i++) {
+    const t = t0 + ((t1 - t0) * i) / 5;
+    chart.append(
+      svg(
+        "text",
+        { x: x(t), y: height - 8, "text-anchor": "middle" },
+        document.createTextNode(months.format(t)),
+      ),
+    );
+  }
+  for (const layer of layers) {
+    if (layer.points.length === 0) continue;
+    if (layer.kind === "band") {
+      const upper = layer.points.map((p) => `${x(p.t)},${y(p.hi)}`);
+      const lower = layer.points.map((p) => `${x(p.t)},${y(p.lo)}`).reverse();
+      chart.append(
+        svg("polygon", { points: [...upper, ...lower].join(" "), fill: layer.color, "fill-opacity": 0.18 }),
+      );
+    } else {
+      chart.append(
+        svg("polyline", {
+          points: layer.points.map((p) => `${x(p.t)},${y(p.y)}`).join(" "),
+          fill: "none",
+          stroke: layer.color,
+          "stroke-width": 2,
+          "stroke-linejoin": "round",
+          ...(layer.dashed ? { "stroke-dasharray": "6 4" } : {}),
+        }),
+      );
+    }
+  }
+  const legend = el(
+    "div",
+    { class: "legend" },
+    layers.map((layer) => el("span", {}, el("i", { "data-color": layer.color }), layer.label)),
+  );
+  for (const swatch of legend.querySelectorAll("i")) swatch.style.background = swatch.dataset.color;
+  return el("div", { class: "chart" }, chart, legend);
+}
+
+const time = (isoDate) => Date.parse(isoDate.length === 10 ? `${isoDate}T00:00:00Z` : isoDate);
+
+/* ---------- views ---------- */
+
+const listState = { search: "", offset: 0, limit: 25 };
+
+function riskCell(risk) {
+  if (risk === null) return el("td", { class: "num" }, "—");
+  const bar = el("span", { class: risk >= 0.5 ? "high" : risk >= 0.2 ? "mid" : "" });
+  bar.style.width = `${Math.round(Math.min(1, risk) * 100)}%`;
+  return el(
+    "td",
+    { class: "num" },
+    el("div", { class: "risk" }, pct(risk), el("div", { class: "meter" }, bar)),
+  );
+}
+
+async function productList() {
+  const query = new URLSearchParams({ limit: listState.limit, offset: listState.offset });
+  if (listState.search) query.set("search", listState.search);
+  const [page, analyses] = await Promise.all([
+    getJson(`/api/products?${query}`),
+    getJson("/api/analyses?limit=5"),
+  ]);
+  const search = el("input", {
+    type: "search",
+    id: "search",
+    placeholder: "Search name, SKU or id",
+    value: listState.search,
+  });
+  search.addEventListener("change", () => {
+    listState.search = search.value.trim();
+    listState.offset = 0;
+    void render();
+  });
+  const rows = page.products.map((product) =>
+    el(
+      "tr",
+      { "data-product": product.id },
+      el(
+        "td",
+        {},
+        el("a", { href: `#/product/${encodeURIComponent(product.id)}` }, product.name),
+        el("div", { class: "sub" }, product.id),
+      ),
+      el("td", {}, product.category ?? "—"),
+      el("td", {}, badge(product.status)),
+      el("td", { class: "num" }, fmt(product.stock)),
+      riskCell(product.stockoutRisk),
+      el("td", { class: "num" }, fmt(product.daysOfCover)),
+      el("td", { class: "num" }, fmt(product.orderQuantity)),
+      el("td", {}, product.abc ?? "—"),
+    ),
+  );
+  const last = Math.min(page.offset + page.limit, page.total);
+  const pager = el(
+    "div",
+    { class: "pager" },
+    `${page.total === 0 ? 0 : page.offset + 1}–${last} of ${page.total}`,
+    el(
+      "button",
+      {
+        class: "quiet",
+        disabled: page.offset === 0,
+        onclick: () => ((listState.offset = Math.max(0, page.offset - page.limit)), void render()),
+      },
+      "Previous",
+    ),
+    el(
+      "button",
+      {
+        class: "quiet",
+        disabled: last >= page.total,
+        onclick: () => ((listState.offset = page.offset + page.limit), void render()),
+      },
+      "Next",
+    ),
+  );
+  return [
+    el("h1", {}, "Products"),
+    el(
+      "p",
+      { class: "sub" },
+      "Stock status and stock-out risk over the lead time, from each product's purchase advice.",
+    ),
+    el(
+      "section",
+      { class: "card" },
+      el("div", { class: "toolbar" }, search),
+      page.total === 0
+        ? el("p", { class: "empty", id: "no-products" }, "No products yet: upload a sales CSV to start.")
+        : el(
+            "table",
+            { id: "products" },
+            el(
+              "thead",
+              {},
+              el(
+                "tr",
+                {},
+                el("th", {}, "Product"),
+                el("th", {}, "Category"),
+                el("th", {}, "Status"),
+                el("th", { class: "num" }, "Stock"),
+                el("th", { class: "num" }, "Stock-out risk"),
+                el("th", { class: "num" }, "Days of cover"),
+                el("th", { class: "num" }, "Order qty"),
+                el("th", {}, "ABC"),
+              ),
+            ),
+            el("tbody", {}, rows),
+          ),
+      pager,
+    ),
+    analysesCard(analyses.analyses, "Latest analyses"),
+  ];
+}
+
+function analysesCard(analyses, title) {
+  return el(
+    "section",
+    { class: "card", id: "analyses" },
+    el("h2", {}, title),
+    analyses.length === 0
+      ? el("p", { class: "empty" }, "No analysis yet: start one with the button above.")
+      : el(
+          "table",
+          {},
+          el(
+            "thead",
+            {},
+            el(
+              "tr",
+              {},
+              el("th", {}, "Analysis"),
+              el("th", {}, "Status"),
+              el("th", {}, "Mode"),
+              el("th", { class: "num" }, "Products"),
+              el("th", { class: "num" }, "Flagged"),
+              el("th", { class: "num" }, "Recommendations"),
+              el("th", {}, "Started"),
+            ),
+          ),
+          el(
+            "tbody",
+            {},
+            analyses.map((analysis) =>
+              el(
+                "tr",
+                {},
+                el("td", {}, el("a", { href: `#/analysis/${encodeURIComponent(analysis.id)}` }, analysis.id)),
+                el("td", {}, badge(analysis.status)),
+                el("td", {}, analysis.mode),
+                el("td", { class: "num" }, fmt(analysis.productCount)),
+                el("td", { class: "num" }, fmt(analysis.flaggedCount)),
+                el("td", { class: "num" }, fmt(analysis.recommendationCount)),
+                el("td", {}, new Date(analysis.startedAt).toLocaleString()),
+              ),
+            ),
+          ),
+        ),
+  );
+}
+
+function figure(label, value) {
+  return el("div", { class: "figure" }, el("b", {}, value), el("small", {}, label));
+}
+
+function adviceCard(advice) {
+  if (advice.value === null)
+    return el(
+      "section",
+      { class: "card" },
+      el("h2", {}, "Purchase advice"),
+      el("p", { class: "empty" }, advice.error),
+    );
+  const a = advice.value;
+  return el(
+    "section",
+    { class: "card", id: "advice" },
+    el(
+      "h2",
+      {},
+      "Purchase advice ",
+      a.shouldReorder ? badge("reorder", "Order now") : badge("ok", "No order needed"),
+    ),
+    el(
+      "div",
+      { class: "figures" },
+      figure("order quantity", fmt(a.orderQuantity)),
+      figure("reorder point", fmt(a.reorderPoint)),
+      figure("safety stock", fmt(a.safetyStock)),
+      figure("days of cover", fmt(a.daysOfCover)),
+      figure("stock-out risk", pct(a.stockoutRisk)),
+      figure("expected cost", money(a.expectedCost)),
+    ),
+    el(
+      "ul",
+      { class: "reasons" },
+      a.reasons.map((reason) => el("li", {}, reason)),
+    ),
+  );
+}
+
+function demandCard(detail) {
+  const sales = detail.sales.map((week) => ({ t: time(week.weekStart), y: week.quantity }));
+  const forecast = detail.forecast.value;
+  const layers = [{ kind: "line", label: "weekly sales", color: palette[0], points: sales }];
+  if (forecast !== null) {
+    layers.push(
+      {
+        kind: "band",
+        label: "80% interval",
+        color: palette[1],
+        points: forecast.points.map((p) => ({ t: time(p.periodStart), lo: p.lo80, hi: p.hi80 })),
+      },
+      {
+        kind: "line",
+        label: `forecast (${forecast.method})`,
+        color: palette[1],
+        dashed: true,
+        points: forecast.points.map((p) => ({ t: time(p.periodStart), y: p.mean })),
+      },
+    );
+  }
+  return el(
+    "section",
+    { class: "card", id: "demand" },
+    el("h2", {}, "Demand: weekly sales and forecast"),
+    timeChart(layers),
+    forecast === null
+      ? el("p", { class: "empty" }, `No forecast: ${detail.forecast.error}`)
+      : el(
+          "p",
+          { class: "sub" },
+          `Next ${forecast.points.length} weeks: ${fmt(forecast.total.mean)} units expected (80%: ${fmt(forecast.total.p10)}–${fmt(forecast.total.p90)}). MASE ${fmt(forecast.accuracy.mase)}, trained ${day(forecast.trainedAt)}.`,
+        ),
+  );
+}
+
+function pricesCard(detail) {
+  const layers = detail.prices.sources.map((source, index) => ({
+    kind: "line",
+    label: source.active ? source.label : `${source.label} (inactive)`,
+    color: palette[(index + 2) % palette.length],
+    points: detail.prices.points
+      .filter((point) => point.sourceId === source.id)
+      .map((point) => ({ t: time(point.collectedAt), y: Number(point.amount) })),
+  }));
+  const best = detail.bestPrice.value?.best ?? null;
+  return el(
+    "section",
+    { class: "card", id: "prices" },
+    el("h2", {}, "Prices per source"),
+    detail.prices.sources.length === 0
+      ? el("p", { class: "empty" }, "No price sources for this product.")
+      : timeChart(layers, { height: 200, yFormat: (v) => numberFormat.format(v) }),
+    best === null
+      ? null
+      : el("p", { class: "sub" }, `Best current price: ${best.amount} ${best.currency} at ${best.label}.`),
+  );
+}
+
+async function productPage(id) {
+  const detail = await getJson(`/api/products/${encodeURIComponent(id)}`);
+  const p = detail.product;
+  return [
+    el("p", {}, el("a", { href: "#/" }, "← Products")),
+    el("h1", {}, p.name, " ", badge(detail.status)),
+    el(
+      "p",
+      { class: "sub" },
+      `${p.id} · SKU ${p.sku} · ${p.category ?? "no category"} · stock ${fmt(p.stock)} · lead time ${p.leadTimeDays} days${p.unitCost ? ` · unit cost ${p.unitCost} ${p.currency}` : ""}`,
+    ),
+    demandCard(detail),
+    el("div", { class: "grid" }, adviceCard(detail.advice), pricesCard(detail)),
+  ];
+}
+
+async function analysesPage() {
+  const { analyses } = await getJson("/api/analyses?limit=50");
+  return [el("h1", {}, "Analyses"), analysesCard(analyses, "All recent analyses")];
+}
+
+function refreshWhileOn(hash) {
+  setTimeout(() => location.hash === hash && void render(), 1500);
+}
+
+async function analysisPage(id) {
+  const hash = `#/analysis/${encodeURIComponent(id)}`;
+  const analysis = await getJson(`/api/analyses/${encodeURIComponent(id)}`).catch((error) => {
+    if (error.status !== 404 || !startedHere.has(id)) throw error;
+    return null;
+  });
+  if (analysis === null) {
+    refreshWhileOn(hash);
+    return [
+      el("h1", {}, `Analysis ${id} `, badge("running", "starting")),
+      el("section", { class: "card" }, el("p", { class: "empty" }, "Starting…")),
+    ];
+  }
+  const report = analysis.report;
+  const header = [
+    el("p", {}, el("a", { href: "#/analyses" }, "← Analyses")),
+    el("h1", {}, `Analysis ${analysis.id} `, badge(analysis.status)),
+    el(
+      "p",
+      { class: "sub" },
+      `${analysis.mode} · ${analysis.products.length} products · started ${new Date(analysis.startedAt).toLocaleString()}`,
+    ),
+  ];
+  if (analysis.status === "running") {
+    refreshWhileOn(hash);
+    return [
+      ...header,
+      el(
+        "section",
+        { class: "card" },
+        el("p", { class: "empty" }, "Running… this page refreshes by itself."),
+      ),
+    ];
+  }
+  if (report === null)
+    return [
+      ...header,
+      el("section", { class: "card" }, el("p", { class: "error" }, analysis.error ?? "no report")),
+    ];
+  return [
+    ...header,
+    el(
+      "section",
+      { class: "card", id: "recommendations" },
+      el("h2", {}, `Recommendations (${report.recommendations.length})`),
+      report.recommendations.length === 0
+        ? el("p", { class: "empty" }, "Nothing to buy: no product was flagged.")
+        : el(
+            "table",
+            {},
+            el(
+              "thead",
+              {},
+              el(
+                "tr",
+                {},
+                el("th", {}, "Product"),
+                el("th", {}, "Action"),
+                el("th", { class: "num" }, "Quantity"),
+                el("th", {}, "Source"),
+                el("th", { class: "num" }, "Expected cost"),
+                el("th", {}, "Why"),
+              ),
+            ),
+            el(
+              "tbody",
+              {},
+              report.recommendations.map((r) =>
+                el(
+                  "tr",
+                  {},
+                  el(
+                    "td",
+                    {},
+                    el("a", { href: `#/product/${encodeURIComponent(r.productId)}` }, r.productId),
+                  ),
+                  el("td", {}, badge(r.action, r.action.replace("_", " "))),
+                  el("td", { class: "num" }, fmt(r.quantity)),
+                  el("td", {}, r.source?.label ?? "—"),
+                  el("td", { class: "num" }, money(r.expectedCost)),
+                  el(
+                    "td",
+                    {},
+                    el(
+                      "ul",
+                      { class: "reasons" },
+                      r.reasons.map((reason) => el("li", {}, reason.text)),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+          ),
+    ),
+    el(
+      "section",
+      { class: "card" },
+      el("h2", {}, "Report"),
+      el("pre", { class: "markdown" }, analysis.markdown),
+    ),
+  ];
+}
+
+/* ---------- actions ---------- */
+
+document.getElementById("upload-input").addEventListener("change", async (event) => {
+  const input = event.target;
+  const file = input.files?.[0];
+  input.value = "";
+  if (!file) return;
+  show(`Uploading ${file.name}…`);
+  try {
+    const result = await callIngress("ingestion/upload", {
+      body: file,
+      contentType: "text/csv",
+      headers: { "x-filename": file.name },
+    });
+    show(
+      result.status === "duplicate"
+        ? `${file.name} was uploaded before: nothing changed.`
+        : `${file.name}: ${result.rows} rows stored (${result.changedRows} new or changed), ${result.newProducts} new products; retraining ${result.retrainsRequested} forecasts.`,
+    );
+    void render();
+  } catch (error) {
+    show(`Upload failed: ${error.message}`, "error");
+  }
+});
+
+document.getElementById("analyse-button").addEventListener("click", async (event) => {
+  const button = event.target;
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+  const id = `analysis-${stamp}-${crypto.getRandomValues(new Uint32Array(1))[0].toString(16)}`;
+  button.disabled = true;
+  try {
+    await callIngress(`analysis/${encodeURIComponent(id)}/run/send`, { body: {} });
+    startedHere.add(id);
+    show(`Analysis ${id} started.`);
+    location.hash = `#/analysis/${encodeURIComponent(id)}`;
+  } catch (error) {
+    show(`Could not start an analysis: ${error.message}`, "error");
+  } finally {
+    button.disabled = false;
+  }
+});
+
+/* ---------- routing ---------- */
+
+async function render() {
+  const [, page, ...rest] = location.hash.replace(/^#/, "").split("/");
+  const id = decodeURIComponent(rest.join("/"));
+  try {
+    const content =
+      page === "product" && id
+        ? await productPage(id)
+        : page === "analysis" && id
+          ? await analysisPage(id)
+          : page === "analyses"
+            ? await analysesPage()
+            : await productList();
+    view.replaceChildren(...content);
+  } catch (error) {
+    view.replaceChildren(el("section", { class: "card" }, el("p", { class: "error" }, error.message)));
+  }
+}
+
+window.addEventListener("hashchange", () => {
+  hideNotice();
+  void render();
+});
+await refreshSession().catch((error) => show(`Cannot reach procure: ${error.message}`, "error"));
+await render();

@@ -1,0 +1,311 @@
+/**
+ * The HTTP edge started by `npm start` on DASHBOARD_HOST:DASHBOARD_PORT: the dashboard's static
+ * page, its read-only JSON API under `/api/`, the sign-in that sets the session cookie, and the
+ * authenticated gateway `/api/ingress/...` to the Restate ingress, which itself stays private.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join } from "node:path";
+import { Either, Schema } from "effect";
+import { request as ingressRequest } from "undici";
+import type { Config } from "../../shared/config/index.ts";
+import type { Database } from "../../shared/db/connection.ts";
+import { log } from "../../shared/runtime/log.ts";
+import { createDashboardApi, type DashboardApi } from "./api.ts";
+import {
+  authorize,
+  credentialOf,
+  forwardedRequestHeaders,
+  forwardedResponseHeaders,
+  ingressPath,
+  parseIngressTarget,
+  sameSecret,
+  sessionCookie,
+} from "./gateway.ts";
+
+export interface RunningEdge {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface EdgeDependencies {
+  readonly config: Pick<Config, "PROCURE_API_KEY" | "RESTATE_INGRESS_URL">;
+  readonly db: Database;
+}
+
+/** Refusing to start: the dashboard would be reachable from other machines without an API key. */
+export class EdgeConfigError extends Error {
+  override readonly name = "EdgeConfigError";
+}
+
+const publicDir = join(import.meta.dirname, "public");
+const contentTypes: Readonly<Record<string, string>> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+};
+const securityHeaders = {
+  "content-security-policy":
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+};
+
+const maxPageSize = 100;
+const maxSessionBody = 4096;
+const SessionRequest = Schema.Struct({ apiKey: Schema.String.pipe(Schema.maxLength(1024)) });
+
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** A client mistake in a read request: answered with its status and message. */
+class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  response.writeHead(status, {
+    ...securityHeaders,
+    "content-type": "application/json; charset=utf-8",
+    "cache-control": "no-store",
+    ...headers,
+  });
+  response.end(JSON.stringify(body));
+}
+
+function sendError(response: ServerResponse, status: number, message: string) {
+  sendJson(response, status, { error: message });
+}
+
+async function loadStaticFiles(): Promise<Map<string, { readonly type: string; readonly body: Buffer }>> {
+  const files = new Map<string, { type: string; body: Buffer }>();
+  for (const name of await readdir(publicDir)) {
+    const type = contentTypes[extname(name)];
+    if (type === undefined) continue;
+    const body = await readFile(join(publicDir, name));
+    files.set(name === "index.html" ? "/" : `/${name}`, { type, body });
+  }
+  return files;
+}
+
+function integerParameter(params: URLSearchParams, name: string, fallback: number, max: number): number {
+  const text = params.get(name);
+  if (text === null || text === "") return fallback;
+  if (!/^\d+$/.test(text) || Number(text) > max)
+    throw new RequestError(400, `query parameter "${name}" must be a whole number from 0 to ${max}`);
+  return Number(text);
+}
+
+async function readSmallBody(request: IncomingMessage, limit: number): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new RequestError(413, `the request body is larger than ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function isHttps(request: IncomingMessage): boolean {
+  return request.headers["x-forwarded-proto"] === "https";
+}
+
+function sessionCookieHeader(request: IncomingMessage, value: string, maxAgeSeconds: number): string {
+  const attributes = [
+    `${sessionCookie}=${encodeURIComponent(value)}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Strict",
+    `Max-Age=${maxAgeSeconds}`,
+  ];
+  if (isHttps(request)) attributes.push("Secure");
+  return attributes.join("; ");
+}
+
+async function handleSession(request: IncomingMessage, response: ServerResponse, apiKey: string | undefined) {
+  if (request.method === "GET") {
+    const authenticated = apiKey === undefined || credentialOf(request.headers, apiKey) !== "none";
+    return sendJson(response, 200, { authRequired: apiKey !== undefined, authenticated });
+  }
+  if (request.method === "DELETE")
+    return sendJson(
+      response,
+      200,
+      { authenticated: false },
+      { "set-cookie": sessionCookieHeader(request, "", 0) },
+    );
+  if (request.method !== "POST") return sendError(response, 405, "use GET, POST or DELETE on /api/session");
+  if (apiKey === undefined) return sendJson(response, 200, { authRequired: false, authenticated: true });
+  let body: unknown;
+  try {
+    body = JSON.parse(await readSmallBody(request, maxSessionBody));
+  } catch (error) {
+    if (error instanceof RequestError) throw error;
+    throw new RequestError(400, 'send a JSON body such as {"apiKey": "..."}');
+  }
+  const decoded = Schema.decodeUnknownEither(SessionRequest)(body);
+  if (Either.isLeft(decoded)) throw new RequestError(400, 'send a JSON body such as {"apiKey": "..."}');
+  if (!sameSecret(decoded.right.apiKey, apiKey)) {
+    log.warn("dashboard sign-in refused", { remote: request.socket.remoteAddress });
+    return sendError(response, 401, "wrong API key");
+  }
+  return sendJson(
+    response,
+    200,
+    { authRequired: true, authenticated: true },
+    { "set-cookie": sessionCookieHeader(request, apiKey, 7 * 24 * 3600) },
+  );
+}
+
+async function forwardToIngress(
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+  deps: EdgeDependencies,
+) {
+  if (request.method !== "POST") return sendError(response, 405, "ingress calls are POST requests");
+  const parsed = parseIngressTarget(path);
+  if (!parsed.ok) return sendError(response, parsed.status, parsed.message);
+  const { target } = parsed;
+  const decision = authorize(target, request.headers, deps.config.PROCURE_API_KEY);
+  if (!decision.allowed) {
+    log.warn("ingress call refused", {
+      service: target.service,
+      handler: target.handler,
+      remote: request.socket.remoteAddress,
+    });
+    return sendError(response, decision.status, decision.message);
+  }
+  const headers: Record<string, string> = {};
+  for (const name of forwardedRequestHeaders) {
+    const value = request.headers[name];
+    if (typeof value === "string") headers[name] = value;
+  }
+  const aborted = new AbortController();
+  response.once("close", () => aborted.abort());
+  const upstream = await ingressRequest(new URL(ingressPath(target), deps.config.RESTATE_INGRESS_URL), {
+    method: "POST",
+    headers,
+    body: request,
+    signal: aborted.signal,
+  });
+  const passed: Record<string, string> = {};
+  for (const name of forwardedResponseHeaders) {
+    const value = upstream.headers[name];
+    if (typeof value === "string") passed[name] = value;
+  }
+  response.writeHead(upstream.statusCode, { ...securityHeaders, "cache-control": "no-store", ...passed });
+  for await (const chunk of upstream.body) response.write(chunk);
+  response.end();
+  if (!target.readOnly)
+    log.info("ingress call", {
+      service: target.service,
+      handler: target.handler,
+      status: upstream.statusCode,
+    });
+}
+
+async function handleApi(
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  deps: EdgeDependencies,
+  api: DashboardApi,
+) {
+  const path = url.pathname;
+  if (path.startsWith("/api/ingress/"))
+    return forwardToIngress(request, response, path.slice("/api/ingress/".length), deps);
+  if (path === "/api/session") return handleSession(request, response, deps.config.PROCURE_API_KEY);
+  if (request.method !== "GET") return sendError(response, 405, `${path} is read-only: use GET`);
+  if (path === "/api/products") {
+    const search = url.searchParams.get("search")?.trim().slice(0, 100);
+    return sendJson(
+      response,
+      200,
+      await api.products({
+        ...(search ? { search } : {}),
+        limit: integerParameter(url.searchParams, "limit", 25, maxPageSize),
+        offset: integerParameter(url.searchParams, "offset", 0, 1_000_000),
+      }),
+    );
+  }
+  if (path === "/api/analyses")
+    return sendJson(response, 200, {
+      analyses: await api.analyses(integerParameter(url.searchParams, "limit", 10, maxPageSize)),
+    });
+  const item = /^\/api\/(products|analyses)\/([^/]+)$/.exec(path);
+  if (item !== null) {
+    const id = decodeURIComponent(item[2]!);
+    const found = item[1] === "products" ? await api.product(id) : await api.analysis(id);
+    if (found === undefined)
+      return sendError(
+        response,
+        404,
+        `${item[1] === "products" ? "product" : "analysis"} "${id}" does not exist`,
+      );
+    return sendJson(response, 200, found);
+  }
+  return sendError(response, 404, `no API at ${path}`);
+}
+
+export async function startEdge(
+  deps: EdgeDependencies,
+  listen: { readonly host: string; readonly port: number },
+): Promise<RunningEdge> {
+  if (deps.config.PROCURE_API_KEY === undefined && !isLoopbackHost(listen.host))
+    throw new EdgeConfigError(
+      `DASHBOARD_HOST is ${listen.host} but PROCURE_API_KEY is unset: anyone who can reach the dashboard could change data. Set PROCURE_API_KEY (16+ characters) or bind DASHBOARD_HOST to 127.0.0.1.`,
+    );
+  const files = await loadStaticFiles();
+  const api = createDashboardApi({ db: deps.db, ingressUrl: deps.config.RESTATE_INGRESS_URL });
+
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://edge");
+    const handle = async () => {
+      if (url.pathname === "/healthz") return sendJson(response, 200, { ok: true });
+      if (url.pathname.startsWith("/api/")) return handleApi(request, response, url, deps, api);
+      const file = files.get(url.pathname);
+      if (file === undefined || (request.method !== "GET" && request.method !== "HEAD"))
+        return sendError(response, 404, `nothing at ${url.pathname}`);
+      response.writeHead(200, { ...securityHeaders, "content-type": file.type, "cache-control": "no-cache" });
+      response.end(request.method === "HEAD" ? undefined : file.body);
+    };
+    handle().catch((error: unknown) => {
+      if (error instanceof RequestError) return sendError(response, error.status, error.message);
+      log.error("dashboard request failed", {
+        method: request.method,
+        path: url.pathname,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      if (!response.headersSent) sendError(response, 502, "the request failed: see the service log");
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(listen.port, listen.host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
