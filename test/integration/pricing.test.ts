@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpCallError } from "@restatedev/restate-sdk-clients";
+import type { SchedulerService } from "../../services/scheduler.ts";
 import {
   eventually,
+  ingress,
   productClient,
   testDatabase,
   unfinishedInvocations,
@@ -124,6 +126,18 @@ describe("scraping a product's sources", () => {
 });
 
 describe("the scrape schedule", () => {
+  it("scrapeAll starts the schedule of every product with an active source, and only those", async () => {
+    const withSource = await productWithSources(["/jsonld"]);
+    const withoutSource = await productWithSources([]);
+    const result = await ingress().serviceClient<SchedulerService>({ name: "scheduler" }).scrapeAll();
+    expect(result.scheduled).toBeGreaterThanOrEqual(1);
+    await eventually("the schedule to start", async () =>
+      (await withSource.product.status()).schedule?.active ? true : undefined,
+    );
+    expect((await withoutSource.product.status()).schedule).toBeNull();
+    await withSource.product.stopSchedule();
+  });
+
   it("keeps exactly one pending scrape however often it is started, and fires on time", async () => {
     const { id, product } = await productWithSources(["/jsonld"]);
     for (let start = 0; start < 4; start++) await product.startSchedule({ intervalSeconds: 2 });
