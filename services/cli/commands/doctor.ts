@@ -1,0 +1,172 @@
+/**
+ * `procure doctor`: checks what a running installation needs — the Restate admin API, the
+ * registered deployment (services product, ingestion, health), a real call through the ingress,
+ * the database and its migrations — and prints one line per check with what to do about a failure.
+ */
+import type { Config } from "../../../shared/config/index.ts";
+import { connectDatabase } from "../../../shared/db/connection.ts";
+import { pendingMigrations } from "../../../shared/db/migrate.ts";
+import { ingressHeaders, type Command } from "../command.ts";
+
+export const requiredServices = ["product", "ingestion", "health"] as const;
+
+export interface CheckResult {
+  readonly name: string;
+  readonly ok: boolean;
+  /** What was found, or what is wrong and what to do. */
+  readonly detail: string;
+}
+
+const requestTimeoutMs = 5_000;
+
+function reason(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}
+
+async function withTimeout<T>(work: PromiseLike<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function checkAdmin(config: Config): Promise<CheckResult> {
+  const name = "Restate admin API";
+  try {
+    const response = await fetch(new URL("/health", config.RESTATE_ADMIN_URL), {
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+    if (response.ok) return { name, ok: true, detail: `reachable at ${config.RESTATE_ADMIN_URL}` };
+    return { name, ok: false, detail: `${config.RESTATE_ADMIN_URL}/health answered ${response.status}` };
+  } catch (error) {
+    return {
+      name,
+      ok: false,
+      detail: `cannot reach ${config.RESTATE_ADMIN_URL} (${reason(error)}): start Restate (\`npm start\` runs it) or set RESTATE_ADMIN_URL`,
+    };
+  }
+}
+
+interface DeploymentList {
+  readonly deployments?: readonly { readonly services?: readonly { readonly name?: string }[] }[];
+}
+
+async function checkRegistration(config: Config): Promise<CheckResult> {
+  const name = "deployment registered";
+  const register = `register the service endpoint: \`curl -X POST ${config.RESTATE_ADMIN_URL}/deployments -H 'content-type: application/json' -d '{"uri": "<endpoint url>"}'\` (npm start does it when RESTATE_REGISTER_DEPLOYMENT=true)`;
+  try {
+    const response = await fetch(new URL("/deployments", config.RESTATE_ADMIN_URL), {
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+    if (!response.ok) return { name, ok: false, detail: `GET /deployments answered ${response.status}` };
+    const list = (await response.json()) as DeploymentList;
+    const registered = new Set(
+      (list.deployments ?? []).flatMap((deployment) =>
+        (deployment.services ?? []).map((service) => service.name),
+      ),
+    );
+    const missing = requiredServices.filter((service) => !registered.has(service));
+    if (missing.length === 0)
+      return { name, ok: true, detail: `services ${requiredServices.join(", ")} registered` };
+    return { name, ok: false, detail: `missing service(s) ${missing.join(", ")}: ${register}` };
+  } catch (error) {
+    return { name, ok: false, detail: `cannot list deployments (${reason(error)})` };
+  }
+}
+
+async function checkIngress(config: Config): Promise<CheckResult> {
+  const name = "ingress call health/ping";
+  try {
+    const response = await fetch(new URL("/health/ping", config.RESTATE_INGRESS_URL), {
+      method: "POST",
+      headers: ingressHeaders(config),
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+    if (response.ok) return { name, ok: true, detail: `answered through ${config.RESTATE_INGRESS_URL}` };
+    return {
+      name,
+      ok: false,
+      detail: `${config.RESTATE_INGRESS_URL}/health/ping answered ${response.status}: ${(await response.text()).slice(0, 200)} — is the service endpoint running and registered?`,
+    };
+  } catch (error) {
+    return {
+      name,
+      ok: false,
+      detail: `cannot reach ${config.RESTATE_INGRESS_URL} (${reason(error)}): check RESTATE_INGRESS_URL and that the endpoint is up`,
+    };
+  }
+}
+
+/** The database the service uses: DATABASE_URL, or the embedded PGlite that `npm start` serves on PGLITE_PORT. */
+export function databaseUrlOf(config: Config): { readonly url: string; readonly label: string } {
+  if (config.DATABASE_URL !== undefined) return { url: config.DATABASE_URL, label: "DATABASE_URL" };
+  return {
+    url: `postgres://postgres@127.0.0.1:${config.PGLITE_PORT}/postgres`,
+    label: `embedded PGlite on 127.0.0.1:${config.PGLITE_PORT}`,
+  };
+}
+
+async function checkDatabase(config: Config): Promise<CheckResult[]> {
+  const { url, label } = databaseUrlOf(config);
+  const db = connectDatabase(url, { maxConnections: 1 });
+  try {
+    await withTimeout(db`select 1`, requestTimeoutMs);
+    const reachable: CheckResult = { name: "database", ok: true, detail: `reachable (${label})` };
+    const pending = await withTimeout(pendingMigrations(db), requestTimeoutMs);
+    const migrations: CheckResult =
+      pending.length === 0
+        ? { name: "migrations", ok: true, detail: "none pending" }
+        : {
+            name: "migrations",
+            ok: false,
+            detail: `pending: ${pending.join(", ")} — restart the service (it migrates at start-up)`,
+          };
+    return [reachable, migrations];
+  } catch (error) {
+    const hint =
+      config.DATABASE_URL === undefined
+        ? "start procure with `npm start` (it serves the embedded database) or set DATABASE_URL"
+        : "check DATABASE_URL and that PostgreSQL is running";
+    return [
+      { name: "database", ok: false, detail: `cannot connect (${label}): ${reason(error)} — ${hint}` },
+      { name: "migrations", ok: false, detail: "not checked: the database is unreachable" },
+    ];
+  } finally {
+    await db.end({ timeout: 1 });
+  }
+}
+
+export async function runChecks(config: Config): Promise<CheckResult[]> {
+  const admin = await checkAdmin(config);
+  const registration: CheckResult = admin.ok
+    ? await checkRegistration(config)
+    : { name: "deployment registered", ok: false, detail: "not checked: the admin API is unreachable" };
+  const [ingress, database] = await Promise.all([checkIngress(config), checkDatabase(config)]);
+  return [admin, registration, ingress, ...database];
+}
+
+export function formatCheck(check: CheckResult): string {
+  return `${check.ok ? "✓" : "✗"} ${check.name}: ${check.detail}`;
+}
+
+export const doctorCommand: Command = {
+  name: "doctor",
+  summary: "check Restate, the registration, the ingress, the database and migrations",
+  usage: "procure doctor",
+  async run(_args, context) {
+    const checks = await runChecks(context.config);
+    for (const check of checks) context.stdout.write(`${formatCheck(check)}\n`);
+    const failed = checks.filter((check) => !check.ok).length;
+    context.stdout.write(failed === 0 ? "all checks passed\n" : `${failed} check(s) failed\n`);
+    return failed === 0 ? 0 : 1;
+  },
+};
