@@ -23,7 +23,15 @@ export {
   type PredictOptions,
   type TotalForecast,
 } from "./model.ts";
-export { ForecastModelSchema, MethodSpec, type ForecastModel, type MethodName } from "./schema.ts";
+export {
+  ForecastModelSchema,
+  FrequencySchema,
+  MethodSpec,
+  RegularSeriesSchema,
+  SalesPointSchema,
+  type ForecastModel,
+  type MethodName,
+} from "./schema.ts";
 export {
   toRegularSeries,
   validateSeries,

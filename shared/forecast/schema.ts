@@ -3,10 +3,23 @@
  * Every method's parameters are plain numbers, so a decoded model predicts without the history.
  */
 import { Schema } from "effect";
+import { frequencies } from "./calendar.ts";
 
 const Finite = Schema.Finite;
 const Probability = Schema.Number.pipe(Schema.between(0, 1));
 const IsoDate = Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/));
+const Quantity = Schema.Finite.pipe(Schema.nonNegative());
+export const FrequencySchema = Schema.Literal(...frequencies);
+
+/** A dated sale (or the day's total): the input of toRegularSeries. */
+export const SalesPointSchema = Schema.Struct({ date: IsoDate, quantity: Quantity });
+
+/** One value per period from `start` (a period start date); the input of fitModel. */
+export const RegularSeriesSchema = Schema.Struct({
+  frequency: FrequencySchema,
+  start: IsoDate,
+  values: Schema.Array(Quantity),
+});
 
 export const NaiveSpec = Schema.Struct({ method: Schema.Literal("naive"), last: Finite });
 export const SeasonalNaiveSpec = Schema.Struct({
@@ -126,7 +139,7 @@ export const ForecastModelSchema = Schema.Struct({
   version: Schema.Literal(1),
   method: Schema.String,
   spec: MethodSpec,
-  frequency: Schema.Literal("day", "week", "month"),
+  frequency: FrequencySchema,
   /** Start of the first and last period used for training. */
   trainingStart: IsoDate,
   trainingEnd: IsoDate,

@@ -4,18 +4,10 @@
  */
 import { addPeriods, frequencies, periodStart, periodsBetween, type Frequency } from "./calendar.ts";
 import { ForecastError } from "./errors.ts";
+import type { RegularSeriesSchema, SalesPointSchema } from "./schema.ts";
 
-export interface SalesPoint {
-  readonly date: string;
-  readonly quantity: number;
-}
-
-export interface RegularSeries {
-  readonly frequency: Frequency;
-  /** Start date of the first period ("YYYY-MM-DD", a Monday for weeks, the 1st for months). */
-  readonly start: string;
-  readonly values: readonly number[];
-}
+export type SalesPoint = typeof SalesPointSchema.Type;
+export type RegularSeries = typeof RegularSeriesSchema.Type;
 
 export interface RegularSeriesOptions {
   /** Extend the series back to the period containing this date (zero sales before the first point). */

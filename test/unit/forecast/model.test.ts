@@ -219,3 +219,37 @@ describe("bad input", () => {
     ).toBe("INVALID_REGRESSOR");
   });
 });
+
+describe("robustness", () => {
+  it("returns finite, ordered, non-negative forecasts for many odd series", () => {
+    const uniform = random(42);
+    const shapes: ((t: number) => number)[] = [
+      () => (uniform() < 0.05 ? 1e9 : 0),
+      (t) => (t === 0 ? 5 : 0),
+      () => Math.floor(uniform() * 3),
+      (t) => (t % 17 === 0 ? 1000 : 1),
+      (t) => Math.max(0, 100 - 3 * t + 10 * uniform()),
+      () => 1e-9 * uniform(),
+    ];
+    for (const shape of shapes) {
+      for (const length of [1, 2, 3, 5, 13, 40, 120]) {
+        for (const frequency of ["day", "week", "month"] as const) {
+          const model = fitModel({ frequency, start: "2024-01-01", values: range(length, shape) });
+          expectWellFormed(model, 8);
+          const total = predictTotal(model, 8);
+          [total.mean, total.q05, total.q95].forEach((value) => expect(Number.isFinite(value)).toBe(true));
+        }
+      }
+    }
+  });
+
+  it("reproduces a weekday pattern in daily data", () => {
+    const weekday = [20, 22, 25, 24, 30, 8, 5];
+    const model = fitModel({
+      frequency: "day",
+      start: "2024-01-01",
+      values: range(70, (t) => weekday[t % 7]!),
+    });
+    predict(model, 7).forEach((step, i) => expect(step.mean).toBeCloseTo(weekday[i]!, 0));
+  });
+});

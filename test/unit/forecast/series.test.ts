@@ -1,6 +1,9 @@
+import { Either, Schema } from "effect";
 import { describe, expect, it } from "vitest";
 import {
   ForecastError,
+  RegularSeriesSchema,
+  SalesPointSchema,
   addPeriods,
   periodStart,
   toRegularSeries,
@@ -90,5 +93,17 @@ describe("validateSeries", () => {
     expect(errorCode(() => validateSeries({ frequency: "week", start: "2024-01-02", values: [1] }))).toBe(
       "INVALID_DATE",
     );
+  });
+});
+
+describe("input schemas", () => {
+  it("decode sales points and regular series, rejecting negative or non-finite quantities", () => {
+    const points = Schema.decodeUnknownEither(Schema.Array(SalesPointSchema));
+    expect(Either.isRight(points([{ date: "2024-01-01", quantity: 2 }]))).toBe(true);
+    expect(Either.isLeft(points([{ date: "2024-01-01", quantity: -2 }]))).toBe(true);
+    expect(Either.isLeft(points([{ date: "2024-01-01", quantity: Number.POSITIVE_INFINITY }]))).toBe(true);
+    const series = Schema.decodeUnknownEither(RegularSeriesSchema);
+    expect(Either.isRight(series({ frequency: "week", start: "2024-01-01", values: [1, 0] }))).toBe(true);
+    expect(Either.isLeft(series({ frequency: "year", start: "2024-01-01", values: [1] }))).toBe(true);
   });
 });
