@@ -99,7 +99,8 @@ export async function runConversation<A, I, R>(
       `llm ${spec.label} turn ${turn}`,
     );
     budget.recordTurn(response.usage);
-    messages.push({ role: "assistant", content: response.content });
+    // The API refuses an empty assistant turn; the reminder below then follows the previous user turn.
+    if (response.content.length > 0) messages.push({ role: "assistant", content: response.content });
 
     const toolUses = response.content.filter((block): block is ToolUseBlock => block.type === "tool_use");
     if (toolUses.length === 0) {

@@ -307,6 +307,12 @@ describe("limits", () => {
     );
   });
 
+  it("never sends back an empty assistant turn", async () => {
+    const { llm, requests } = scriptedLlm([reply(), reply(toolUse("t1", "flag_products", { flagged: [] }))]);
+    await runTeam({ productIds: ["p2"], reads: fixtureReads({ p2: healthy }), llm, limits: defaultLimits });
+    expect(requests[1]?.request.messages.map((message) => message.role)).toEqual(["user", "user"]);
+  });
+
   it("gives up on a role that keeps answering without calling its final tool", async () => {
     const { llm, requests } = scriptedLlm([
       reply({ type: "text", text: "All fine." }),
