@@ -4,10 +4,10 @@
  * reports fit+predict time per series and peak memory. Score the output with the benchmark's scorer.
  *
  *   npx tsx scripts/bench-forecast.ts --dataset ../shared/bench/forecast/bench/superstore --out /tmp/f.csv
- *     [--workers 2] [--methods ses,theta] [--combine 0]
+ *     [--workers 2] [--methods ses,theta] [--combine 0] [--origins 6]
  *
  * --methods restricts the candidates (e.g. one method to benchmark it alone); --combine sets how many
- * of the best candidates the combination averages (0 disables it).
+ * of the best candidates the combination averages (0 disables it); --origins sets the backtest origins.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   const out = option("out");
   if (!datasetDir || !out) {
     console.error(
-      "usage: bench-forecast --dataset DIR --out FILE.csv [--workers N] [--methods a,b,...] [--combine K]",
+      "usage: bench-forecast --dataset DIR --out FILE.csv [--workers N] [--methods a,b,...] [--combine K] [--origins N]",
     );
     process.exit(2);
   }
@@ -126,9 +126,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const combine = option("combine");
+  const origins = option("origins");
   const options: FitOptions = {
     ...(methods ? { methods: methods as SingleMethodName[] } : {}),
     ...(combine !== undefined ? { combine: Number(combine) } : {}),
+    ...(origins !== undefined ? { backtestOrigins: Number(origins) } : {}),
   };
   const started = performance.now();
   const shares = Array.from({ length: workers }, (_, w) => tasks.filter((_, i) => i % workers === w));
