@@ -44,6 +44,12 @@ const Environment = Schema.Struct({
   SCRAPE_MIN_HOST_INTERVAL_MS: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.nonNegative()), {
     default: () => 2000,
   }),
+  SCRAPE_TIMEOUT_MS: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.int(), Schema.positive()), {
+    default: () => 15_000,
+  }),
+  SCRAPE_MAX_RETRIES: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.int(), Schema.between(0, 10)), {
+    default: () => 3,
+  }),
   RETRAIN_DEBOUNCE_SECONDS: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.nonNegative()), {
     default: () => 10,
   }),

@@ -77,6 +77,8 @@ export interface StackInfo {
 }
 
 export interface Stack extends StackInfo {
+  /** Process id of the running service process (undefined while it is stopped). */
+  servicePid(): number | undefined;
   /** Kills the service process with SIGKILL (no clean-up runs). */
   killService(): Promise<void>;
   /** Starts the service process again (after killService) and waits for it to be reachable. */
@@ -125,6 +127,8 @@ export async function startStack(options: {
     RESTATE_ADMIN_URL: adminUrl,
     RESTATE_INGRESS_URL: ingressUrl,
     RETRAIN_DEBOUNCE_SECONDS: "1",
+    ANTHROPIC_API_KEY: "",
+    ANTHROPIC_BASE_URL: "",
     SCRAPE_ALLOW_PRIVATE_HOSTS: "127.0.0.1",
     SCRAPE_MIN_HOST_INTERVAL_MS: "0",
     SCRAPE_TIMEOUT_MS: "1500",
@@ -163,13 +167,16 @@ export async function startStack(options: {
     adminUrl,
     databaseUrl: options.database.url,
     dataDir,
+    servicePid: () =>
+      service && service.exitCode === null && service.signalCode === null ? service.pid : undefined,
     killService: () => stopService("SIGKILL"),
     startService,
     async restartRestate() {
       await restate.stop();
       restate = await startRestateServer(restateOptions);
       await waitForAdmin(adminUrl);
-      const serviceRunning = service !== undefined && service.exitCode === null && service.signalCode === null;
+      const serviceRunning =
+        service !== undefined && service.exitCode === null && service.signalCode === null;
       if (serviceRunning) await waitForIngress(ingressUrl);
     },
     async stop() {
