@@ -16,6 +16,7 @@ export {
   fitModel,
   predict,
   predictTotal,
+  requiredRegressors,
   totalDemandQuantile,
   type DemandQuantiles,
   type FitOptions,

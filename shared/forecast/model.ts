@@ -107,11 +107,18 @@ const minimumSalesForStructure = 12;
 const isIntermittent = (demand: DemandProfile): boolean =>
   demand.demandClass === "intermittent" || demand.demandClass === "lumpy";
 
-function candidatesFor(demand: DemandProfile, sales: number): readonly SingleMethodName[] {
-  if (!isIntermittent(demand)) return regularMethods;
-  return sales >= minimumSalesForStructure
-    ? [...intermittentMethods, ...structuralMethods]
-    : intermittentMethods;
+/** Candidates by demand class; given regressors, the additive model (the one that uses them) always competes. */
+function candidatesFor(
+  demand: DemandProfile,
+  sales: number,
+  hasRegressors: boolean,
+): readonly SingleMethodName[] {
+  const byClass = !isIntermittent(demand)
+    ? regularMethods
+    : sales >= minimumSalesForStructure
+      ? [...intermittentMethods, ...structuralMethods]
+      : intermittentMethods;
+  return hasRegressors && !byClass.includes("additive") ? [...byClass, "additive"] : byClass;
 }
 
 function demandQuantiles(calibration: SpreadCalibration, mean: number, k: number): DemandQuantiles {
@@ -228,16 +235,18 @@ export function fitModel(series: RegularSeries, options: FitOptions = {}): Forec
     observations: y.length,
     demand,
   };
-  const origins = backtestOrigins(
-    y.length,
-    horizon,
-    options.backtestOrigins ?? defaultOrigins,
-    minimumTraining,
-  );
+  const origins = backtestOrigins(y.length, horizon, originCount, minimumTraining);
   const candidates =
     demand.demandClass === "zero" || origins.length < 2
       ? []
-      : runBacktest(y, context, options.methods ?? candidatesFor(demand, sales), horizon, origins, combine);
+      : runBacktest(
+          y,
+          context,
+          options.methods ?? candidatesFor(demand, sales, context.regressors.length > 0),
+          horizon,
+          origins,
+          combine,
+        );
   const best = candidates[0];
   if (!best) {
     const level = average(y);
@@ -360,6 +369,15 @@ export function totalDemandQuantile(
     skip + periods,
     p,
   );
+}
+
+/** Names of the regressors whose future values predict needs (empty unless an additive model uses them). */
+export function requiredRegressors(model: ForecastModel): string[] {
+  const specs = model.spec.method === "combination" ? model.spec.members : [model.spec];
+  const names = specs.flatMap((spec) =>
+    spec.method === "additive" ? spec.regressors.map((regressor) => regressor.name) : [],
+  );
+  return [...new Set(names)];
 }
 
 /** Decodes and validates a stored model (e.g. parsed JSON); throws ForecastError("INVALID_MODEL"). */

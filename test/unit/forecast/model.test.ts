@@ -5,6 +5,7 @@ import {
   fitModel,
   predict,
   predictTotal,
+  requiredRegressors,
   totalDemandQuantile,
   type ForecastModel,
   type RegularSeries,
@@ -165,8 +166,18 @@ describe("model JSON", () => {
       methods: ["additive"],
       regressors: [{ name: "price", values: price }],
     });
+    expect(requiredRegressors(model)).toEqual(["price"]);
     expect(predict(model, 1, { regressors: { price: [14] } })[0]!.mean).toBeCloseTo(88, 0);
     expect(errorCode(() => predict(model, 1))).toBe("INVALID_REGRESSOR");
+  });
+
+  it("lets an intermittent series with a regressor try the additive model", () => {
+    const promotion = range(104, (t) => (t % 12 === 0 ? 1 : 0));
+    const model = fitModel(weekly(promotion.map((on) => (on ? 5 : 0))), {
+      regressors: [{ name: "promotion", values: promotion }],
+    });
+    expect(model.backtest.candidates.map((candidate) => candidate.method)).toContain("additive");
+    expect(requiredRegressors(fitModel(weekly(range(30, () => 2))))).toEqual([]);
   });
 
   it("starts the forecast at a later period when asked", () => {
