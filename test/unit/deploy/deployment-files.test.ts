@@ -103,7 +103,9 @@ describe("docker-compose.yml", () => {
 
   it("fails the compose-spec schema when a service key is misspelled (the check can fail)", async () => {
     const validate = composeValidator();
-    const broken = structuredClone(await compose()) as { services: Record<string, Record<string, unknown>> };
+    const broken = parse(await text("docker-compose.yml")) as {
+      services: Record<string, Record<string, unknown>>;
+    };
     broken.services.procure!.enviroment = { LOG_LEVEL: "info" };
     expect(validate(broken)).toBe(false);
   });
@@ -166,10 +168,10 @@ describe("render.yaml", () => {
 
   it("fails the schema for an unknown service type or a misspelled key (the check can fail)", async () => {
     const validate = await renderValidator();
-    const unknownType = structuredClone(await blueprint()) as { services: Record<string, unknown>[] };
+    const unknownType = parse(await text("render.yaml")) as { services: Record<string, unknown>[] };
     unknownType.services[1]!.type = "private";
     expect(validate(unknownType)).toBe(false);
-    const misspelled = structuredClone(await blueprint()) as { services: Record<string, unknown>[] };
+    const misspelled = parse(await text("render.yaml")) as { services: Record<string, unknown>[] };
     misspelled.services[0]!.healthcheckPath = "/healthz";
     expect(validate(misspelled)).toBe(false);
   });
