@@ -2,9 +2,9 @@
  * Small dense linear algebra for penalised least squares: normal equations solved by Cholesky.
  */
 
-/** Solves (A + diag(ridge)) x = b for symmetric positive semi-definite A (row-major, p×p). */
-export function solveRidge(gram: Float64Array, rhs: Float64Array, ridge: Float64Array): Float64Array {
-  const p = rhs.length;
+/** Lower Cholesky factor of A + diag(ridge) for symmetric positive semi-definite A (row-major, p×p). */
+export function choleskyFactor(gram: Float64Array, ridge: Float64Array): Float64Array {
+  const p = ridge.length;
   const lower = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {
     for (let j = 0; j <= i; j++) {
@@ -17,6 +17,12 @@ export function solveRidge(gram: Float64Array, rhs: Float64Array, ridge: Float64
       }
     }
   }
+  return lower;
+}
+
+/** Solves L Lᵀ x = b for a lower Cholesky factor L. */
+export function choleskySolve(lower: Float64Array, rhs: Float64Array): Float64Array {
+  const p = rhs.length;
   const forward = new Float64Array(p);
   for (let i = 0; i < p; i++) {
     let sum = rhs[i]!;
@@ -31,6 +37,28 @@ export function solveRidge(gram: Float64Array, rhs: Float64Array, ridge: Float64
   }
   return solution;
 }
+
+/** Diagonal of (L Lᵀ)⁻¹, from the columns of L⁻¹. */
+export function inverseDiagonal(lower: Float64Array, p: number): Float64Array {
+  const diagonal = new Float64Array(p);
+  const column = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    column.fill(0);
+    column[j] = 1 / lower[j * p + j]!;
+    diagonal[j]! += column[j]! ** 2;
+    for (let i = j + 1; i < p; i++) {
+      let sum = 0;
+      for (let k = j; k < i; k++) sum -= lower[i * p + k]! * column[k]!;
+      column[i] = sum / lower[i * p + i]!;
+      diagonal[j]! += column[i]! ** 2;
+    }
+  }
+  return diagonal;
+}
+
+/** Solves (A + diag(ridge)) x = b for symmetric positive semi-definite A (row-major, p×p). */
+export const solveRidge = (gram: Float64Array, rhs: Float64Array, ridge: Float64Array): Float64Array =>
+  choleskySolve(choleskyFactor(gram, ridge), rhs);
 
 /** XᵀX and Xᵀy for a row-major design matrix with n rows and p columns. */
 export function normalEquations(

@@ -2,10 +2,11 @@
  * Prophet-style additive model: piecewise-linear trend with automatic changepoints under a
  * Laplace (sparsity) prior, Fourier seasonality per cycle and optional external regressors.
  * It is fitted at the MAP in closed form: penalised least squares on the normal equations, with
- * the Laplace prior handled by iteratively reweighted ridge penalties.
+ * the Laplace prior handled by iteratively reweighted ridge penalties. The strength of the seasonal
+ * prior is then chosen per series by generalised cross-validation, so noise does not pass for seasonality.
  */
 import { ForecastError } from "../errors.ts";
-import { normalEquations, solveRidge } from "../linalg.ts";
+import { choleskyFactor, choleskySolve, inverseDiagonal, normalEquations, solveRidge } from "../linalg.ts";
 import type { SingleMethodSpec } from "../schema.ts";
 import type { FitContext, FutureRegressors } from "./context.ts";
 
@@ -19,6 +20,8 @@ const regressorPriorScale = 10;
 const maxFourierOrder = 6;
 const windowCycles = 4;
 const reweightingRounds = 5;
+/** Multipliers of the seasonal penalty tried by generalised cross-validation (1 = the N(0, 10) prior). */
+const seasonalShrinkages = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
 const minimumObservations = 8;
 
 const fourierOrder = (period: number): number => Math.min(maxFourierOrder, Math.floor((period - 1) / 2));
@@ -124,18 +127,23 @@ export function fitAdditive(history: readonly number[], context: FitContext): Ad
   let noiseVariance = 0;
   for (let i = 1; i < n; i++) noiseVariance += (target[i]! - target[i - 1]!) ** 2;
   noiseVariance = Math.max(noiseVariance / (2 * (n - 1)), 1e-8);
-  let coefficients: Float64Array = new Float64Array(p);
-  let previousDeltas: Float64Array = new Float64Array(changepoints.length).fill(changepointPriorScale);
-  for (let round = 0; round < reweightingRounds; round++) {
+  const ridgeFor = (deltas: Float64Array, variance: number, seasonalShrinkage: number): Float64Array => {
     const ridge = new Float64Array(p).fill(1e-8);
     for (let j = deltaStart; j < deltaEnd; j++) {
-      ridge[j] =
-        noiseVariance / (changepointPriorScale * Math.max(Math.abs(previousDeltas[j - deltaStart]!), 1e-4));
+      ridge[j] = variance / (changepointPriorScale * Math.max(Math.abs(deltas[j - deltaStart]!), 1e-4));
     }
-    for (let j = deltaEnd; j < regressorStart; j++) ridge[j] = noiseVariance / seasonalityPriorScale ** 2;
-    for (let j = regressorStart; j < p; j++) ridge[j] = noiseVariance / regressorPriorScale ** 2;
+    for (let j = deltaEnd; j < regressorStart; j++)
+      ridge[j] = (seasonalShrinkage * variance) / seasonalityPriorScale ** 2;
+    for (let j = regressorStart; j < p; j++) ridge[j] = variance / regressorPriorScale ** 2;
+    return ridge;
+  };
+  let coefficients: Float64Array = new Float64Array(p);
+  let deltas: Float64Array = new Float64Array(changepoints.length).fill(changepointPriorScale);
+  let ridge = ridgeFor(deltas, noiseVariance, 1);
+  for (let round = 0; round < reweightingRounds; round++) {
+    ridge = ridgeFor(deltas, noiseVariance, 1);
     coefficients = solveRidge(gram, rhs, ridge);
-    previousDeltas = coefficients.slice(deltaStart, deltaEnd);
+    deltas = coefficients.slice(deltaStart, deltaEnd);
     let sse = 0;
     for (let i = 0; i < n; i++) {
       let fitted = 0;
@@ -143,6 +151,32 @@ export function fitAdditive(history: readonly number[], context: FitContext): Ad
       sse += (target[i]! - fitted) ** 2;
     }
     noiseVariance = Math.max(sse / n, 1e-8);
+  }
+  if (cycles.length > 0) {
+    const sumSquares = target.reduce((sum, value) => sum + value * value, 0);
+    const base = ridge;
+    let bestScore = Infinity;
+    for (const shrinkage of seasonalShrinkages) {
+      const candidate = new Float64Array(base);
+      for (let j = deltaEnd; j < regressorStart; j++) candidate[j] = base[j]! * shrinkage;
+      const lower = choleskyFactor(gram, candidate);
+      const beta = choleskySolve(lower, rhs);
+      let rss = sumSquares;
+      for (let i = 0; i < p; i++) {
+        rss -= 2 * beta[i]! * rhs[i]!;
+        for (let j = 0; j < p; j++) rss += beta[i]! * gram[i * p + j]! * beta[j]!;
+      }
+      const inverse = inverseDiagonal(lower, p);
+      let degrees = p;
+      for (let j = 0; j < p; j++) degrees -= candidate[j]! * inverse[j]!;
+      if (n - degrees <= 1) continue;
+      const score = (n * Math.max(rss, 0)) / (n - degrees) ** 2;
+      if (score < bestScore) {
+        bestScore = score;
+        coefficients = beta;
+      }
+    }
+    deltas = coefficients.slice(deltaStart, deltaEnd);
   }
 
   let column = deltaEnd;
@@ -159,7 +193,7 @@ export function fitAdditive(history: readonly number[], context: FitContext): Ad
     intercept: coefficients[0]!,
     slope: coefficients[1]!,
     changepoints,
-    deltas: Array.from(previousDeltas),
+    deltas: Array.from(deltas),
     seasonalities,
     regressors: regressors.map((regressor, j) => ({
       name: regressor.name,

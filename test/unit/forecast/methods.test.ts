@@ -80,6 +80,24 @@ describe("additive (Prophet-style) model", () => {
     forecast.forEach((value, h) => expect(Math.abs(value - season(156 + h))).toBeLessThan(1));
   });
 
+  it("shrinks seasonality fitted to pure noise (cross-validated seasonal prior)", () => {
+    let state = 5;
+    const uniform = (): number => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    const ranges = range(20, () => {
+      const forecast = fitAndForecast(
+        "additive",
+        range(36, () => 100 + 20 * (uniform() - 0.5)),
+        monthly,
+        12,
+      );
+      return Math.max(...forecast) - Math.min(...forecast);
+    }).sort((a, b) => a - b);
+    expect(ranges[10]!).toBeLessThan(7);
+  });
+
   it("follows a trend change at a changepoint", () => {
     const y = range(60, (t) => (t < 30 ? 10 + t : 40 + 4 * (t - 30)));
     const [next] = fitAndForecast("additive", y, { ...monthly, cycles: [] }, 1);
