@@ -52,7 +52,7 @@ export interface FitOptions {
 }
 
 export interface PredictOptions {
-  /** Future regressor values, one per predicted step (required when the model uses regressors). */
+  /** Future regressor values, one per returned step (required when the model uses regressors). */
   readonly regressors?: FutureRegressors;
   /** Start the forecast at the period containing this date instead of right after training. */
   readonly from?: string;
