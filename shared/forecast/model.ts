@@ -193,9 +193,9 @@ function refit(candidate: CandidateBacktest, y: readonly number[], context: FitC
 }
 
 /**
- * Fits a model to a regular series. Leading zero periods (before the first sale) are ignored; a
- * series without any sales forecasts zero; histories too short to backtest get the mean with
- * normal intervals from the data's own variability.
+ * Fits a model to a regular series, every period of it being real demand (zero periods before the
+ * first sale included: the caller chooses the start). A series without any sales forecasts zero;
+ * histories too short to backtest get the mean with normal intervals from the data's own variability.
  */
 export function fitModel(series: RegularSeries, options: FitOptions = {}): ForecastModel {
   validateSeries(series);
@@ -205,9 +205,7 @@ export function fitModel(series: RegularSeries, options: FitOptions = {}): Forec
   checkCount(originCount, "backtestOrigins", 1, "INVALID_OPTION");
   const combine = options.combine ?? defaultCombine;
   checkCount(combine, "combine", 0, "INVALID_OPTION");
-  const firstSale = series.values.findIndex((value) => value > 0);
-  const skip = firstSale < 0 ? 0 : firstSale;
-  const y = series.values.slice(skip);
+  const y = series.values;
   for (const regressor of options.regressors ?? []) {
     if (regressor.values.length !== series.values.length) {
       throw new ForecastError(
@@ -220,17 +218,14 @@ export function fitModel(series: RegularSeries, options: FitOptions = {}): Forec
   const context: FitContext = {
     seasonLength: seasonLength[series.frequency],
     cycles: cycles.weekly === undefined ? [cycles.yearly] : [cycles.weekly, cycles.yearly],
-    regressors: (options.regressors ?? []).map((regressor) => ({
-      ...regressor,
-      values: regressor.values.slice(skip),
-    })),
+    regressors: options.regressors ?? [],
   };
   const demand = classifyDemand(y);
   const sales = y.filter((value) => value > 0).length;
   const window = {
     version: 1 as const,
     frequency: series.frequency,
-    trainingStart: addPeriods(series.start, series.frequency, skip),
+    trainingStart: series.start,
     trainingEnd: addPeriods(series.start, series.frequency, series.values.length - 1),
     observations: y.length,
     demand,

@@ -101,11 +101,11 @@ describe("fitModel selection", () => {
     expect(model.backtest.mase).not.toBeNull();
   });
 
-  it("ignores the zero periods before the first sale", () => {
-    const model = fitModel(monthly([0, 0, 0, ...range(30, () => 4)]));
-    expect(model.trainingStart).toBe("2020-04-01");
-    expect(model.observations).toBe(30);
-    expect(predict(model, 1)[0]!.mean).toBeCloseTo(4, 6);
+  it("treats zero periods before the first sale as real zero demand", () => {
+    const model = fitModel(monthly([...range(30, () => 0), ...range(30, () => 4)]), { methods: ["mean"] });
+    expect(model.trainingStart).toBe("2020-01-01");
+    expect(model.observations).toBe(60);
+    expect(predict(model, 1)[0]!.mean).toBeCloseTo(2, 6);
   });
 });
 
