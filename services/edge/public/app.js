@@ -60,6 +60,9 @@ const statusLabels = {
   no_forecast: "No forecast",
 };
 
+/** "BELOW_REORDER_POINT" → "Below reorder point". */
+const humanize = (code) => code.charAt(0) + code.slice(1).toLowerCase().replaceAll("_", " ");
+
 function badge(status, label = statusLabels[status] ?? status) {
   return el("span", { class: `badge ${status}` }, label);
 }
@@ -188,7 +191,7 @@ function timeChart(layers, { height = 260, yFormat = fmt } = {}) {
     chart.append(
       svg(
         "text",
-        { x: x(t), y: height - 8, "text-anchor": "middle" },
+        { x: x(t), y: height - 8, "text-anchor": i === 0 ? "start" : i === 5 ? "end" : "middle" },
         document.createTextNode(months.format(t)),
       ),
     );
@@ -266,7 +269,7 @@ async function productList() {
         "td",
         {},
         el("a", { href: `#/product/${encodeURIComponent(product.id)}` }, product.name),
-        el("div", { class: "sub" }, product.id),
+        product.name === product.id ? null : el("div", { class: "sub" }, product.id),
       ),
       el("td", {}, product.category ?? "—"),
       el("td", {}, badge(product.status)),
@@ -422,7 +425,7 @@ function adviceCard(advice) {
     el(
       "ul",
       { class: "reasons" },
-      a.reasons.map((reason) => el("li", {}, reason)),
+      a.reasons.map((reason) => el("li", {}, humanize(reason))),
     ),
   );
 }
