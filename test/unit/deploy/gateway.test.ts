@@ -6,9 +6,10 @@ import {
   parseIngressTarget,
   type IngressTarget,
 } from "../../../services/edge/gateway.ts";
-import { isLoopbackHost } from "../../../services/edge/server.ts";
+import { EdgeConfigError, isLoopbackHost, startEdge } from "../../../services/edge/server.ts";
 import { stockStatus } from "../../../services/edge/views.ts";
 import type { AdviceResponse } from "../../../shared/catalog/insights.ts";
+import { connectDatabase } from "../../../shared/db/connection.ts";
 
 const apiKey = "k".repeat(24);
 
@@ -108,6 +109,16 @@ describe("isLoopbackHost", () => {
       expect(isLoopbackHost(host), host).toBe(true);
     for (const host of ["0.0.0.0", "::", "10.0.0.5", "example.com", "127.0.0.1.example.com"])
       expect(isLoopbackHost(host), host).toBe(false);
+  });
+});
+
+describe("startEdge", () => {
+  it("refuses to listen beyond loopback without PROCURE_API_KEY", async () => {
+    const db = connectDatabase("postgres://nobody@127.0.0.1:1/none", { maxConnections: 1 });
+    const config = { PROCURE_API_KEY: undefined, RESTATE_INGRESS_URL: "http://127.0.0.1:1" };
+    await expect(startEdge({ config, db }, { host: "0.0.0.0", port: 0 })).rejects.toThrow(EdgeConfigError);
+    await expect(startEdge({ config, db }, { host: "0.0.0.0", port: 0 })).rejects.toThrow(/PROCURE_API_KEY/);
+    await db.end();
   });
 });
 
