@@ -11,6 +11,7 @@ import { Either, Schema } from "effect";
 import { request as ingressRequest } from "undici";
 import type { Config } from "../../shared/config/index.ts";
 import type { Database } from "../../shared/db/connection.ts";
+import { pendingMigrations } from "../../shared/db/migrate.ts";
 import { log } from "../../shared/runtime/log.ts";
 import { createDashboardApi, type DashboardApi } from "./api.ts";
 import {
@@ -263,6 +264,25 @@ async function handleApi(
   return sendError(response, 404, `no API at ${path}`);
 }
 
+/** What `procure doctor` asks when the database is the embedded one (it serves this process only). */
+export interface DatabaseHealth {
+  readonly reachable: boolean;
+  readonly pendingMigrations: readonly string[];
+  readonly error: string | null;
+}
+
+async function databaseHealth(db: Database): Promise<DatabaseHealth> {
+  try {
+    return { reachable: true, pendingMigrations: await pendingMigrations(db), error: null };
+  } catch (error) {
+    return {
+      reachable: false,
+      pendingMigrations: [],
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
+}
+
 export async function startEdge(
   deps: EdgeDependencies,
   listen: { readonly host: string; readonly port: number },
@@ -278,6 +298,7 @@ export async function startEdge(
     const url = new URL(request.url ?? "/", "http://edge");
     const handle = async () => {
       if (url.pathname === "/healthz") return sendJson(response, 200, { ok: true });
+      if (url.pathname === "/healthz/database") return sendJson(response, 200, await databaseHealth(deps.db));
       if (url.pathname.startsWith("/api/")) return handleApi(request, response, url, deps, api);
       const file = files.get(url.pathname);
       if (file === undefined || (request.method !== "GET" && request.method !== "HEAD"))

@@ -1,9 +1,11 @@
+import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import http2 from "node:http2";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { UploadResult } from "../../services/ingestion.ts";
@@ -140,6 +142,68 @@ describe("dashboard API (shared stack, no API key: local development)", () => {
       authRequired: false,
       authenticated: true,
     });
+  });
+});
+
+describe("procure doctor (shared stack)", () => {
+  const stack = inject("stack");
+
+  async function doctor(env: Record<string, string>) {
+    const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "error" };
+    delete base.DATABASE_URL;
+    delete base.PROCURE_API_KEY;
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, ["bin/procure.mjs", "doctor"], {
+        cwd: projectRoot,
+        env: { ...base, ...env },
+      });
+      return { code: 0, stdout };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string };
+      return { code: failed.code, stdout: failed.stdout };
+    }
+  }
+
+  it("passes every check against a running installation", async () => {
+    const result = await doctor({
+      RESTATE_ADMIN_URL: stack.adminUrl,
+      RESTATE_INGRESS_URL: stack.ingressUrl,
+      DATABASE_URL: stack.databaseUrl,
+    });
+    expect(result.stdout.split("\n").filter((line) => line.startsWith("✓"))).toHaveLength(5);
+    expect(result.stdout).toContain(
+      "✓ deployment registered: services product, ingestion, health registered",
+    );
+    expect(result.code).toBe(0);
+  });
+
+  it("checks the embedded database through the running service's dashboard", async () => {
+    const health = await call(stack.dashboardUrl, "/healthz/database");
+    expect(health.json()).toEqual({ reachable: true, pendingMigrations: [], error: null });
+    const result = await doctor({
+      RESTATE_ADMIN_URL: stack.adminUrl,
+      RESTATE_INGRESS_URL: stack.ingressUrl,
+      DASHBOARD_PORT: new URL(stack.dashboardUrl).port,
+    });
+    expect(result.stdout).toMatch(
+      /^✓ database: reachable \(embedded PGlite .* asked through http:\/\/127\.0\.0\.1:\d+\)$/m,
+    );
+    expect(result.code).toBe(0);
+  });
+
+  it("names each failure with what to do and exits with 1", async () => {
+    const closed = await freePort();
+    const result = await doctor({
+      RESTATE_ADMIN_URL: `http://127.0.0.1:${closed}`,
+      RESTATE_INGRESS_URL: stack.ingressUrl,
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/none`,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`✗ Restate admin API: cannot reach http://127.0.0.1:${closed}`);
+    expect(result.stdout).toContain("✗ deployment registered: not checked");
+    expect(result.stdout).toContain("✓ ingress call health/ping");
+    expect(result.stdout).toMatch(/^✗ database: cannot connect with DATABASE_URL: .* check the URL/m);
+    expect(result.stdout).toContain("4 check(s) failed");
   });
 });
 

@@ -2,10 +2,13 @@
  * `procure doctor`: checks what a running installation needs — the Restate admin API, the
  * registered deployment (services product, ingestion, health), a real call through the ingress,
  * the database and its migrations — and prints one line per check with what to do about a failure.
+ * The embedded database serves only the process that runs it, so it is checked through that
+ * process's dashboard (`/healthz/database`); a DATABASE_URL is checked directly.
  */
 import type { Config } from "../../../shared/config/index.ts";
 import { connectDatabase } from "../../../shared/db/connection.ts";
 import { pendingMigrations } from "../../../shared/db/migrate.ts";
+import type { DatabaseHealth } from "../../edge/server.ts";
 import { ingressHeaders, type Command } from "../command.ts";
 
 export const requiredServices = ["product", "ingestion", "health"] as const;
@@ -106,42 +109,76 @@ async function checkIngress(config: Config): Promise<CheckResult> {
   }
 }
 
-/** The database the service uses: DATABASE_URL, or the embedded PGlite that `npm start` serves on PGLITE_PORT. */
-export function databaseUrlOf(config: Config): { readonly url: string; readonly label: string } {
-  if (config.DATABASE_URL !== undefined) return { url: config.DATABASE_URL, label: "DATABASE_URL" };
-  return {
-    url: `postgres://postgres@127.0.0.1:${config.PGLITE_PORT}/postgres`,
-    label: `embedded PGlite on 127.0.0.1:${config.PGLITE_PORT}`,
-  };
+function migrationsCheck(pending: readonly string[]): CheckResult {
+  return pending.length === 0
+    ? { name: "migrations", ok: true, detail: "none pending" }
+    : {
+        name: "migrations",
+        ok: false,
+        detail: `pending: ${pending.join(", ")} — restart the service (it migrates at start-up)`,
+      };
 }
 
-async function checkDatabase(config: Config): Promise<CheckResult[]> {
-  const { url, label } = databaseUrlOf(config);
-  const db = connectDatabase(url, { maxConnections: 1 });
+const migrationsNotChecked: CheckResult = {
+  name: "migrations",
+  ok: false,
+  detail: "not checked: the database is unreachable",
+};
+
+async function checkDatabaseUrl(databaseUrl: string): Promise<CheckResult[]> {
+  const db = connectDatabase(databaseUrl, { maxConnections: 1 });
   try {
     await withTimeout(db`select 1`, requestTimeoutMs);
-    const reachable: CheckResult = { name: "database", ok: true, detail: `reachable (${label})` };
     const pending = await withTimeout(pendingMigrations(db), requestTimeoutMs);
-    const migrations: CheckResult =
-      pending.length === 0
-        ? { name: "migrations", ok: true, detail: "none pending" }
-        : {
-            name: "migrations",
-            ok: false,
-            detail: `pending: ${pending.join(", ")} — restart the service (it migrates at start-up)`,
-          };
-    return [reachable, migrations];
+    return [{ name: "database", ok: true, detail: "reachable (DATABASE_URL)" }, migrationsCheck(pending)];
   } catch (error) {
-    const hint =
-      config.DATABASE_URL === undefined
-        ? "start procure with `npm start` (it serves the embedded database) or set DATABASE_URL"
-        : "check DATABASE_URL and that PostgreSQL is running";
     return [
-      { name: "database", ok: false, detail: `cannot connect (${label}): ${reason(error)} — ${hint}` },
-      { name: "migrations", ok: false, detail: "not checked: the database is unreachable" },
+      {
+        name: "database",
+        ok: false,
+        detail: `cannot connect with DATABASE_URL: ${reason(error)} — check the URL and that PostgreSQL is running`,
+      },
+      migrationsNotChecked,
     ];
   } finally {
     await db.end({ timeout: 1 });
+  }
+}
+
+/** The dashboard of a local `npm start` (a wildcard bind address is reached on loopback). */
+export function localDashboardUrl(config: Config): string {
+  const host = ["0.0.0.0", "::", ""].includes(config.DASHBOARD_HOST) ? "127.0.0.1" : config.DASHBOARD_HOST;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${config.DASHBOARD_PORT}`;
+}
+
+/**
+ * The embedded PGlite serves one connection, held by `npm start` itself: the check asks that
+ * process, through its dashboard, to query the database and list pending migrations.
+ */
+async function checkEmbeddedDatabase(config: Config): Promise<CheckResult[]> {
+  const dashboard = localDashboardUrl(config);
+  const label = `embedded PGlite on 127.0.0.1:${config.PGLITE_PORT}, asked through ${dashboard}`;
+  try {
+    const response = await fetch(new URL("/healthz/database", dashboard), {
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+    if (!response.ok) throw new Error(`${dashboard}/healthz/database answered ${response.status}`);
+    const health = (await response.json()) as DatabaseHealth;
+    if (!health.reachable)
+      return [{ name: "database", ok: false, detail: `${label}: ${health.error}` }, migrationsNotChecked];
+    return [
+      { name: "database", ok: true, detail: `reachable (${label})` },
+      migrationsCheck(health.pendingMigrations),
+    ];
+  } catch (error) {
+    return [
+      {
+        name: "database",
+        ok: false,
+        detail: `cannot check the ${label} (${reason(error)}): start procure with \`npm start\`, or set DATABASE_URL`,
+      },
+      migrationsNotChecked,
+    ];
   }
 }
 
@@ -150,7 +187,10 @@ export async function runChecks(config: Config): Promise<CheckResult[]> {
   const registration: CheckResult = admin.ok
     ? await checkRegistration(config)
     : { name: "deployment registered", ok: false, detail: "not checked: the admin API is unreachable" };
-  const [ingress, database] = await Promise.all([checkIngress(config), checkDatabase(config)]);
+  const [ingress, database] = await Promise.all([
+    checkIngress(config),
+    config.DATABASE_URL === undefined ? checkEmbeddedDatabase(config) : checkDatabaseUrl(config.DATABASE_URL),
+  ]);
   return [admin, registration, ingress, ...database];
 }
 
