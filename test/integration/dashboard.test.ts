@@ -164,7 +164,9 @@ describe("procure doctor (shared stack)", () => {
     }
   }
 
-  it("passes every check against a running installation", async () => {
+  it("passes every check against a running installation", async (context) => {
+    if (new URL(stack.databaseUrl).port !== "5432")
+      context.skip("the shared stack runs on PGlite, whose single connection the service holds");
     const result = await doctor({
       RESTATE_ADMIN_URL: stack.adminUrl,
       RESTATE_INGRESS_URL: stack.ingressUrl,
