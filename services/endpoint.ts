@@ -4,20 +4,15 @@
  * process and the test harness close it without hanging.
  */
 import http2 from "node:http2";
-import type { AddressInfo } from "node:net";
 import * as restate from "@restatedev/restate-sdk";
 import { log } from "../shared/runtime/log.ts";
 import type { ServiceDependencies } from "./dependencies.ts";
 import { createAnalysisWorkflow } from "./analysis/index.ts";
 import { healthService } from "./health.ts";
 import { createIngestionService } from "./ingestion.ts";
+import { listen, type RunningServer } from "./runtime/listen.ts";
 import { createProductObject } from "./product/index.ts";
 import { createSchedulerService } from "./scheduler.ts";
-
-export interface RunningEndpoint {
-  readonly port: number;
-  close(): Promise<void>;
-}
 
 export function createServiceDefinitions(deps: ServiceDependencies) {
   return [
@@ -43,8 +38,8 @@ const sdkLogger: restate.LoggerTransport = (meta, message, ...details) => {
 
 export async function startEndpoint(
   deps: ServiceDependencies,
-  listen: { readonly host: string; readonly port: number },
-): Promise<RunningEndpoint> {
+  listenAddress: { readonly host: string; readonly port: number },
+): Promise<RunningServer> {
   const handler = restate.createEndpointHandler({
     services: createServiceDefinitions(deps),
     logger: sdkLogger,
@@ -58,16 +53,7 @@ export async function startEndpoint(
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(listen.port, listen.host, () => resolve());
+  return listen(server, listenAddress, () => {
+    for (const session of sessions) session.destroy();
   });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const session of sessions) session.destroy();
-      }),
-  };
 }

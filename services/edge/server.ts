@@ -5,13 +5,13 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { extname, join } from "node:path";
 import { Either, Schema } from "effect";
 import { request as ingressRequest } from "undici";
 import type { Config } from "../../shared/config/index.ts";
 import type { Database } from "../../shared/db/connection.ts";
 import { pendingMigrations } from "../../shared/db/migrate.ts";
+import { listen, type RunningServer } from "../runtime/listen.ts";
 import { log } from "../../shared/runtime/log.ts";
 import { createDashboardApi, type DashboardApi } from "./api.ts";
 import {
@@ -24,11 +24,6 @@ import {
   sameSecret,
   sessionCookie,
 } from "./gateway.ts";
-
-export interface RunningEdge {
-  readonly port: number;
-  close(): Promise<void>;
-}
 
 export interface EdgeDependencies {
   readonly config: Pick<Config, "PROCURE_API_KEY" | "RESTATE_INGRESS_URL">;
@@ -285,11 +280,11 @@ async function databaseHealth(db: Database): Promise<DatabaseHealth> {
 
 export async function startEdge(
   deps: EdgeDependencies,
-  listen: { readonly host: string; readonly port: number },
-): Promise<RunningEdge> {
-  if (deps.config.PROCURE_API_KEY === undefined && !isLoopbackHost(listen.host))
+  address: { readonly host: string; readonly port: number },
+): Promise<RunningServer> {
+  if (deps.config.PROCURE_API_KEY === undefined && !isLoopbackHost(address.host))
     throw new EdgeConfigError(
-      `DASHBOARD_HOST is ${listen.host} but PROCURE_API_KEY is unset: anyone who can reach the dashboard could change data. Set PROCURE_API_KEY (16+ characters) or bind DASHBOARD_HOST to 127.0.0.1.`,
+      `DASHBOARD_HOST is ${address.host} but PROCURE_API_KEY is unset: anyone who can reach the dashboard could change data. Set PROCURE_API_KEY (16+ characters) or bind DASHBOARD_HOST to 127.0.0.1.`,
     );
   const files = await loadStaticFiles();
   const api = createDashboardApi({ db: deps.db, ingressUrl: deps.config.RESTATE_INGRESS_URL });
@@ -317,16 +312,5 @@ export async function startEdge(
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(listen.port, listen.host, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, address, () => server.closeAllConnections());
 }

@@ -18,7 +18,9 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedPostgres> {
   await mkdir(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir);
-  const server = new PGLiteSocketServer({ db, host: options.host, port: options.port });
+  // PGlite runs one query at a time; the socket server queues the clients' queries and keeps a
+  // transaction's queries together, so several clients (service, CLI doctor, tests) can share it.
+  const server = new PGLiteSocketServer({ db, host: options.host, port: options.port, maxConnections: 32 });
   await server.start();
   return {
     url: `postgres://postgres@${options.host}:${options.port}/postgres`,

@@ -37,10 +37,14 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database for this test run: its own database on the local server, or its own PGlite. */
+/**
+ * A fresh database for this test run: its own database on the local server, or its own PGlite
+ * when that server is unreachable (or PROCURE_TEST_DATABASE=pglite).
+ */
 export async function provisionDatabase(): Promise<TestDatabase> {
   const admin = postgres(localPostgres, { max: 1, connect_timeout: 2, onnotice: () => undefined });
   try {
+    if (process.env.PROCURE_TEST_DATABASE === "pglite") throw new Error("PGlite requested");
     await admin`select 1`;
   } catch {
     await admin.end({ timeout: 1 }).catch(() => undefined);
