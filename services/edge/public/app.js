@@ -31,6 +31,21 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+/** A table header row; a label starting with "#" is a numeric (right-aligned) column. */
+function tableHead(labels) {
+  return el(
+    "thead",
+    {},
+    el(
+      "tr",
+      {},
+      ...labels.map((label) =>
+        label.startsWith("#") ? el("th", { class: "num" }, label.slice(1)) : el("th", {}, label),
+      ),
+    ),
+  );
+}
+
 function svg(tag, attributes = {}, ...children) {
   const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
@@ -320,22 +335,16 @@ async function productList() {
         : el(
             "table",
             { id: "products" },
-            el(
-              "thead",
-              {},
-              el(
-                "tr",
-                {},
-                el("th", {}, "Product"),
-                el("th", {}, "Category"),
-                el("th", {}, "Status"),
-                el("th", { class: "num" }, "Stock"),
-                el("th", { class: "num" }, "Stock-out risk"),
-                el("th", { class: "num" }, "Days of cover"),
-                el("th", { class: "num" }, "Order qty"),
-                el("th", {}, "ABC"),
-              ),
-            ),
+            tableHead([
+              "Product",
+              "Category",
+              "Status",
+              "#Stock",
+              "#Stock-out risk",
+              "#Days of cover",
+              "#Order qty",
+              "ABC",
+            ]),
             el("tbody", {}, rows),
           ),
       pager,
@@ -354,21 +363,7 @@ function analysesCard(analyses, title) {
       : el(
           "table",
           {},
-          el(
-            "thead",
-            {},
-            el(
-              "tr",
-              {},
-              el("th", {}, "Analysis"),
-              el("th", {}, "Status"),
-              el("th", {}, "Mode"),
-              el("th", { class: "num" }, "Products"),
-              el("th", { class: "num" }, "Flagged"),
-              el("th", { class: "num" }, "Recommendations"),
-              el("th", {}, "Started"),
-            ),
-          ),
+          tableHead(["Analysis", "Status", "Mode", "#Products", "#Flagged", "#Recommendations", "Started"]),
           el(
             "tbody",
             {},
@@ -564,20 +559,7 @@ async function analysisPage(id) {
         : el(
             "table",
             {},
-            el(
-              "thead",
-              {},
-              el(
-                "tr",
-                {},
-                el("th", {}, "Product"),
-                el("th", {}, "Action"),
-                el("th", { class: "num" }, "Quantity"),
-                el("th", {}, "Source"),
-                el("th", { class: "num" }, "Expected cost"),
-                el("th", {}, "Why"),
-              ),
-            ),
+            tableHead(["Product", "Action", "#Quantity", "Source", "#Expected cost", "Why"]),
             el(
               "tbody",
               {},
