@@ -47,7 +47,7 @@ export async function recordAnalysisReport(
   result: { readonly report: AnalysisReport; readonly markdown: string },
 ): Promise<void> {
   await sql`
-    update analyses set status = 'completed', report = ${sql.json(result.report as never)},
+    update analyses set status = 'completed', report = ${sql.json(result.report)},
       markdown = ${result.markdown}, error = null, finished_at = ${result.report.finishedAt}
     where id = ${id}`;
 }

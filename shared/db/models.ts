@@ -1,5 +1,15 @@
 /** Forecast model records: one row per training run, with the model JSON and its metrics. */
+import type { ForecastModel } from "../forecast/index.ts";
 import type { Database } from "./connection.ts";
+
+export type ModelMetrics = {
+  readonly mase: number | null;
+  readonly rmsse: number | null;
+  readonly bias: number | null;
+  readonly coverage80: number | null;
+  readonly demandClass: string;
+  readonly candidates: readonly { readonly method: string; readonly score: number }[];
+};
 
 export interface ModelRecord {
   readonly productId: string;
@@ -10,8 +20,8 @@ export interface ModelRecord {
   readonly windowStart: string;
   readonly windowEnd: string;
   readonly salesRows: number;
-  readonly metrics: Record<string, unknown>;
-  readonly model: unknown;
+  readonly metrics: ModelMetrics;
+  readonly model: ForecastModel;
 }
 
 export async function saveModel(sql: Database, record: ModelRecord): Promise<void> {
@@ -19,7 +29,7 @@ export async function saveModel(sql: Database, record: ModelRecord): Promise<voi
     insert into models (product_id, path, trained_at, method, frequency, window_start, window_end, sales_rows, metrics, model)
     values (${record.productId}, ${record.path}, ${record.trainedAt}, ${record.method}, ${record.frequency},
             ${record.windowStart}, ${record.windowEnd}, ${record.salesRows},
-            ${sql.json(record.metrics as never)}, ${sql.json(record.model as never)})
+            ${sql.json(record.metrics)}, ${sql.json(record.model)})
     on conflict (path) do nothing`;
 }
 
