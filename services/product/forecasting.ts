@@ -21,11 +21,14 @@ import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
 import { schemaInput } from "../options.ts";
 import { loadProduct, productKey } from "./catalog.ts";
-import { loadModel, trainAndStore } from "./model-store.ts";
+import { loadModel, trainAndStore, type TrainingOutcome } from "./model-store.ts";
 import type { ModelPointer, ProductState, RetrainState } from "./state.ts";
 
 const RetrainRequest = Schema.Struct({ uploadId: Schema.optionalWith(Schema.String, { exact: true }) });
 type RetrainRequest = typeof RetrainRequest.Type;
+
+/** A training step that keeps failing gives up after these attempts (about a minute). */
+const trainingRetries = { maxRetryAttempts: 8, initialRetryInterval: 500, maxRetryInterval: 15_000 };
 
 const idleRetrain: RetrainState = {
   scheduled: false,
@@ -77,7 +80,14 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         const id = productKey(ctx);
         const startedAt = new Date(await ctx.date.now()).toISOString();
         const runId = ctx.rand.uuidv4();
-        const result = await ctx.run("fit and store model", () => trainAndStore(deps, id, runId, startedAt));
+        const result = await ctx
+          .run("fit and store model", () => trainAndStore(deps, id, runId, startedAt), trainingRetries)
+          .catch((error: unknown): TrainingOutcome => {
+            // Retries exhausted (e.g. the database stayed down): record the failure rather than
+            // leave the upload's retrain queued forever.
+            if (error instanceof restate.TerminalError) return { outcome: "failed", error: error.message };
+            throw error;
+          });
         if (result.outcome === "trained") ctx.set("model", result.pointer);
         await ctx.run("settle retrain requests", () =>
           settleRetrains(
