@@ -90,6 +90,18 @@ describe("scraping a product's sources", () => {
     expect(byLabel.gone).toMatchObject({ status: "not_found", amount: null, httpStatus: 404 });
   });
 
+  it("asks with the stored ETag and records a 304 as the unchanged price", async () => {
+    const { id, product } = await productWithSources(["/cached"]);
+    await product.scrape();
+    await product.scrape();
+    const rows = await priceRows(id);
+    expect(rows.map((row) => [row.status, row.amount])).toEqual([
+      ["ok", "42.5000"],
+      ["not_modified", "42.5000"],
+    ]);
+    expect((await product.bestPrice()).best).toMatchObject({ amount: "42.5000", currency: "BRL" });
+  });
+
   it("serves the lowest in-stock price as the best price, with its source and history", async () => {
     const { product, sources } = await productWithSources(["/jsonld", "/throttled", "/captcha"]);
     await product.scrape();

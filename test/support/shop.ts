@@ -57,6 +57,14 @@ export async function startShop(): Promise<Shop> {
       response.writeHead(200, { "content-type": "text/html" }).end(jsonLdPage("Mesa", "89.90", "BRL"));
       return;
     }
+    if (path === "/cached") {
+      const etag = '"v1"';
+      if (request.headers["if-none-match"] === etag) return void response.writeHead(304, { etag }).end();
+      response
+        .writeHead(200, { "content-type": "text/html", etag })
+        .end(jsonLdPage("Cached", "42.50", "BRL"));
+      return;
+    }
     if (path === "/slow") {
       const timer = setTimeout(() => response.writeHead(200).end(jsonLdPage("Late", "1.00", "BRL")), 10_000);
       response.on("close", () => clearTimeout(timer));
