@@ -45,13 +45,11 @@ export function bestQuote(
     .filter((quote): quote is PriceQuote => quote !== null && quote.availability !== "out_of_stock");
   const inProductCurrency = candidates.filter((quote) => quote.currency === productCurrency);
   const pool = inProductCurrency.length > 0 ? inProductCurrency : candidates;
-  let best: PriceQuote | null = null;
-  for (const quote of pool) {
-    if (best === null || best.currency !== quote.currency) {
-      best ??= quote;
-      continue;
-    }
-    if ((parseFixed4(quote.amount) ?? 0n) < (parseFixed4(best.amount) ?? 0n)) best = quote;
-  }
-  return best;
+  const amountOf = (quote: PriceQuote) => parseFixed4(quote.amount) ?? 0n;
+  // Amounts in different currencies are not compared: the first currency met wins.
+  return pool.reduce<PriceQuote | null>(
+    (best, quote) =>
+      best === null || (quote.currency === best.currency && amountOf(quote) < amountOf(best)) ? quote : best,
+    null,
+  );
 }
