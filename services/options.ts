@@ -1,7 +1,8 @@
 /** Shared Restate service options: error mapping, bounded retries, Schema-validated inputs. */
 import * as restate from "@restatedev/restate-sdk";
 import { Schema } from "effect";
-import { asTerminalError } from "./errors.ts";
+import { identifierRule } from "../shared/catalog/product.ts";
+import { InvalidRequestError, asTerminalError } from "./errors.ts";
 
 /**
  * Every service and object retries unexpected failures a bounded number of times and then
@@ -21,4 +22,16 @@ export const serviceOptions = {
 /** An input serde that decodes JSON with an Effect Schema; a mismatch is a 400 naming the field. */
 export function schemaInput<A, I>(schema: Schema.Schema<A, I, never>): restate.Serde<A> {
   return restate.serde.schema(Schema.standardSchemaV1(schema)) as restate.Serde<A>;
+}
+
+/** The key of an object or workflow invocation, checked against its Schema (a 400 naming the key when invalid). */
+export function checkedKey(
+  ctx: { readonly key: string },
+  schema: Schema.Schema<string>,
+  what: string,
+): string {
+  if (!Schema.is(schema)(ctx.key)) {
+    throw new InvalidRequestError(`${what} "${ctx.key}" is invalid: use ${identifierRule}`);
+  }
+  return ctx.key;
 }

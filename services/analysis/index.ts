@@ -23,8 +23,8 @@ import {
 import type { Database } from "../../shared/db/connection.ts";
 import { listProducts } from "../../shared/db/products.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
-import { ConflictError, InvalidRequestError, NotFoundError } from "../errors.ts";
-import { schemaInput, serviceOptions } from "../options.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
+import { checkedKey, schemaInput, serviceOptions } from "../options.ts";
 import { productObjectName, type ProductObject } from "../product/index.ts";
 import { createClaudeCall, type ClaudeCall } from "./claude.ts";
 
@@ -70,11 +70,7 @@ interface AnalysisState {
 const llmRetry = { maxRetryAttempts: 5, initialRetryInterval: 1_000, maxRetryInterval: 30_000 };
 
 function analysisKey(ctx: { readonly key: string }): string {
-  if (!Schema.is(AnalysisId)(ctx.key))
-    throw new InvalidRequestError(
-      `analysis id "${ctx.key}" is invalid: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
-    );
-  return ctx.key;
+  return checkedKey(ctx, AnalysisId, "analysis id");
 }
 
 async function settle(call: Promise<unknown>): Promise<Outcome<unknown>> {

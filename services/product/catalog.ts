@@ -1,6 +1,5 @@
 /** Catalogue handlers of the product object: create/update the profile, set stock, read status. */
 import * as restate from "@restatedev/restate-sdk";
-import { Schema } from "effect";
 import {
   ProductId,
   ProductProfileInput,
@@ -10,8 +9,8 @@ import {
 } from "../../shared/catalog/product.ts";
 import { findProduct, saveProduct, updateStock } from "../../shared/db/products.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
-import { InvalidRequestError, NotFoundError } from "../errors.ts";
-import { schemaInput } from "../options.ts";
+import { NotFoundError } from "../errors.ts";
+import { checkedKey, schemaInput } from "../options.ts";
 import type { ModelPointer, ProductState, RetrainState, ScheduleState, ScrapeSummary } from "./state.ts";
 
 export interface ProductStatus {
@@ -24,12 +23,7 @@ export interface ProductStatus {
 }
 
 export function productKey(ctx: { readonly key: string }): string {
-  if (!Schema.is(ProductId)(ctx.key)) {
-    throw new InvalidRequestError(
-      `product id "${ctx.key}" is invalid: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
-    );
-  }
-  return ctx.key;
+  return checkedKey(ctx, ProductId, "product id");
 }
 
 export async function loadProduct(

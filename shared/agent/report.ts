@@ -4,15 +4,11 @@
  * reasons with their figures), usage against the limits, and notes. Same shape online and offline.
  */
 import { Schema } from "effect";
-import { ProductId } from "../catalog/product.ts";
+import { ProductId, identifier } from "../catalog/product.ts";
 import { AnalysisLimits, AnalysisUsage } from "./budget.ts";
 import { Money } from "./money.ts";
 
-export const AnalysisId = Schema.String.pipe(
-  Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-    message: () => "an analysis id is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
-  }),
-);
+export const AnalysisId = identifier("an analysis id");
 
 export const Risk = Schema.Literal("stockout", "price_drop", "overstock");
 export type Risk = typeof Risk.Type;

@@ -4,11 +4,17 @@
  */
 import { Schema } from "effect";
 
-export const ProductId = Schema.String.pipe(
-  Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-    message: () => "a product id is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
-  }),
-);
+/** The rule for every key and code in procure (product ids, SKUs, analysis ids). */
+export const identifierRule = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+/** An identifier Schema whose error names what it identifies, e.g. `identifier("a product id")`. */
+export function identifier(what: string) {
+  return Schema.String.pipe(
+    Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: () => `${what} is ${identifierRule}` }),
+  );
+}
+
+export const ProductId = identifier("a product id");
 
 export const DecimalAmount = Schema.String.pipe(
   Schema.pattern(/^\d{1,10}(\.\d{1,4})?$/, {

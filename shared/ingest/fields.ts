@@ -4,7 +4,7 @@
  * the line number, the column name and the offending value.
  */
 import { Schema } from "effect";
-import { ProductId } from "../catalog/product.ts";
+import { ProductId, identifierRule } from "../catalog/product.ts";
 
 export type FieldResult<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
@@ -52,9 +52,7 @@ export function parseQuantity(text: string): FieldResult<number> {
 }
 
 export function parseSku(text: string): FieldResult<string> {
-  return isProductId(text)
-    ? ok(text)
-    : fail("is not a valid SKU (1-64 letters, digits, '.', '_' or '-', starting with a letter or digit)");
+  return isProductId(text) ? ok(text) : fail(`is not a valid SKU (${identifierRule})`);
 }
 
 /** Trimmed text, or undefined when blank. */
