@@ -10,25 +10,13 @@ import * as clients from "@restatedev/restate-sdk-clients";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ProductObject } from "../services/product/index.ts";
+import { mapConcurrently } from "../shared/runtime/concurrency.ts";
 import { jsonLdPage } from "../test/support/shop.ts";
 import { provisionDatabase, startStack } from "../test/support/stack.ts";
 
 const productCount = 1000;
 const hostCount = 10;
 const concurrency = 64;
-
-async function inParallel<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
@@ -57,7 +45,7 @@ async function main(): Promise<void> {
   try {
     const ingress = clients.connect({ url: stack.ingressUrl });
     const ids = Array.from({ length: productCount }, (_, index) => `bench-${index}`);
-    await inParallel(ids, concurrency, async (id) => {
+    await mapConcurrently(ids, concurrency, async (id) => {
       const product = ingress.objectClient<ProductObject>({ name: "product" }, id);
       await product.upsert({ name: id, currency: "BRL" });
       const host = `127.0.0.${1 + (Number(id.slice(6)) % hostCount)}`;
@@ -67,7 +55,7 @@ async function main(): Promise<void> {
     const latencies: number[] = [];
     let failures = 0;
     const started = performance.now();
-    await inParallel(ids, concurrency, async (id) => {
+    await mapConcurrently(ids, concurrency, async (id) => {
       const begin = performance.now();
       const summary = await ingress.objectClient<ProductObject>({ name: "product" }, id).scrape();
       latencies.push(performance.now() - begin);

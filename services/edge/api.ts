@@ -19,6 +19,7 @@ import {
 import { listSources, priceHistory, type PricePoint } from "../../shared/db/prices.ts";
 import { findProduct, listProducts } from "../../shared/db/products.ts";
 import type { ProductObject } from "../product/index.ts";
+import { mapConcurrently } from "../../shared/runtime/concurrency.ts";
 import { stockStatus, type StockStatus } from "./views.ts";
 
 export const forecastHorizonWeeks = 12;
@@ -69,23 +70,6 @@ async function read<T>(call: () => PromiseLike<T>): Promise<Read<T>> {
     if (error instanceof clients.HttpCallError) return { value: null, error: error.message };
     return { value: null, error: `the Restate ingress did not answer: ${String(error)}` };
   }
-}
-
-async function mapConcurrently<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  map: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await map(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
 }
 
 export interface DashboardApi {
