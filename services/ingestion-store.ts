@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { parseSalesCsv } from "../shared/ingest/index.ts";
-import type { IngestSummary, RowError } from "../shared/ingest/index.ts";
+import type { IngestSummary, RowError, SalesFormat } from "../shared/ingest/index.ts";
 import type { Database } from "../shared/db/connection.ts";
 import { closeUpload, openUpload, queueRetrains, storeSalesBatch, storedUpload } from "../shared/db/sales.ts";
 
@@ -51,20 +51,20 @@ export async function storeUpload(
     return await db.begin(async (tx) => {
       const events = parseSalesCsv(chunksOf(body));
       let opened: "new" | "retry" | "duplicate" | undefined;
+      const open = async (format: SalesFormat) =>
+        (opened ??= await openUpload(tx, {
+          id: uploadId,
+          invocationId: upload.invocationId,
+          filename: upload.filename,
+          format,
+        }));
       let newProducts = 0;
       const changed = new Map<string, number>();
       for await (const event of events) {
         if (event.kind === "summary") {
           const summary = event.summary;
           if (summary.errorCount > 0 || summary.format === null) throw new RejectedUpload(summary);
-          if (opened === undefined) {
-            opened = await openUpload(tx, {
-              id: uploadId,
-              invocationId: upload.invocationId,
-              filename: upload.filename,
-              format: summary.format,
-            });
-          }
+          await open(summary.format);
           if (opened !== "new") {
             const stored = opened === "retry" ? await storedUpload(tx, uploadId) : undefined;
             return {
@@ -98,13 +98,7 @@ export async function storeUpload(
           } as const;
         }
         if (event.errorCount > 0) continue;
-        opened ??= await openUpload(tx, {
-          id: uploadId,
-          invocationId: upload.invocationId,
-          filename: upload.filename,
-          format: event.format,
-        });
-        if (opened !== "new") continue;
+        if ((await open(event.format)) !== "new") continue;
         const outcome = await storeSalesBatch(tx, uploadId, event.rows);
         newProducts += outcome.createdProducts;
         for (const [productId, count] of outcome.changedByProduct)
