@@ -14,7 +14,7 @@ import { listen, type RunningServer } from "./runtime/listen.ts";
 import { createProductObject } from "./product/index.ts";
 import { createSchedulerService } from "./scheduler.ts";
 
-export function createServiceDefinitions(deps: ServiceDependencies) {
+function createServiceDefinitions(deps: ServiceDependencies) {
   return [
     healthService,
     createProductObject(deps),

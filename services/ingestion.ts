@@ -14,8 +14,6 @@ import { InvalidRequestError, NotFoundError } from "./errors.ts";
 import { storeUpload, type UploadOutcome } from "./ingestion-store.ts";
 import { schemaInput, serviceOptions } from "./options.ts";
 
-export const ingestionServiceName = "ingestion";
-
 const ProgressRequest = Schema.Struct({ uploadId: Schema.String.pipe(Schema.pattern(/^[0-9a-f]{64}$/)) });
 
 export type UploadResult = Exclude<UploadOutcome, { status: "rejected" }> & {
@@ -38,7 +36,7 @@ function rejectionMessage(outcome: Extract<UploadOutcome, { status: "rejected" }
 
 export function createIngestionService(deps: ServiceDependencies) {
   return restate.service({
-    name: ingestionServiceName,
+    name: "ingestion",
     handlers: {
       upload: restate.handlers.handler(
         { input: restate.serde.binary, accept: "*/*" },

@@ -39,7 +39,7 @@ const idleRetrain: RetrainState = {
   runs: 0,
 };
 
-export async function currentModel(ctx: restate.ObjectSharedContext<ProductState>): Promise<ModelPointer> {
+async function currentModel(ctx: restate.ObjectSharedContext<ProductState>): Promise<ModelPointer> {
   const model = await ctx.get("model");
   if (model === null) {
     throw new NotFoundError(`product "${ctx.key}" has no forecast model yet: upload its sales history first`);

@@ -26,7 +26,7 @@ export interface RestateServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function restateServerBinary(): string {
+function restateServerBinary(): string {
   const require = createRequire(import.meta.url);
   const packageJson = require.resolve(`@restatedev/restate-server-${platform()}-${arch()}/package.json`);
   return `${dirname(packageJson)}/bin/restate-server`;

@@ -9,15 +9,15 @@ import type { Database } from "./connection.ts";
 const MIGRATION_LOCK = 742_311_001;
 const MIGRATION_FILE = /^(\d{4})_[a-z0-9_]+\.sql$/;
 
-export const defaultMigrationsDir = new URL("../../data/migrations/", import.meta.url).pathname;
+const defaultMigrationsDir = new URL("../../data/migrations/", import.meta.url).pathname;
 
-export interface Migration {
+interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
 }
 
-export async function readMigrations(directory: string = defaultMigrationsDir): Promise<Migration[]> {
+async function readMigrations(directory: string = defaultMigrationsDir): Promise<Migration[]> {
   const files = (await readdir(directory)).filter((file) => MIGRATION_FILE.test(file)).sort();
   return Promise.all(
     files.map(async (file) => ({

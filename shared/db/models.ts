@@ -38,24 +38,6 @@ export async function modelByPath(sql: Database, path: string): Promise<unknown>
   return row?.model;
 }
 
-export interface ModelHistoryEntry {
-  readonly trainedAt: string;
-  readonly method: string;
-  readonly windowEnd: string;
-  readonly metrics: Record<string, unknown>;
-}
-
-export async function modelHistory(
-  sql: Database,
-  productId: string,
-  limit = 20,
-): Promise<ModelHistoryEntry[]> {
-  return sql<ModelHistoryEntry[]>`
-    select trained_at::text as trained_at, method, to_char(window_end, 'YYYY-MM-DD') as window_end, metrics
-    from models where product_id = ${productId}
-    order by trained_at desc limit ${limit}`;
-}
-
 /** The last day with any recorded sale: the "as of" date that every product's series runs up to. */
 export async function latestSaleDate(sql: Database): Promise<string | undefined> {
   const [row] = await sql<

@@ -54,11 +54,6 @@ export async function listProducts(
     limit ${options.limit} offset ${options.offset}`;
 }
 
-export async function countProducts(sql: Database): Promise<number> {
-  const [row] = await sql<{ count: number }[]>`select count(*)::int as count from products`;
-  return row?.count ?? 0;
-}
-
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   return (
     typeof error === "object" &&
