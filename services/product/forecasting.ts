@@ -4,7 +4,7 @@
  */
 import * as restate from "@restatedev/restate-sdk";
 import { Schema } from "effect";
-import { adviceResponse, demandCv } from "../../shared/catalog/advice-view.ts";
+import { adviceResponse } from "../../shared/catalog/advice-view.ts";
 import { bestQuote } from "../../shared/catalog/best-price.ts";
 import { forecastResponse } from "../../shared/catalog/forecast-view.ts";
 import {
@@ -13,10 +13,8 @@ import {
   type AdviceResponse,
   type ForecastResponse,
 } from "../../shared/catalog/insights.ts";
-import { latestSaleDate } from "../../shared/db/models.ts";
 import { latestObservations } from "../../shared/db/prices.ts";
-import { dailySales, recentSalesValues, settleRetrains } from "../../shared/db/sales.ts";
-import { toRegularSeries } from "../../shared/forecast/index.ts";
+import { recentSalesValues, settleRetrains } from "../../shared/db/sales.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
 import { schemaInput } from "../options.ts";
@@ -136,21 +134,18 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         const pointer = await currentModel(ctx);
         const now = await ctx.date.now();
         return ctx.run("purchase advice", async () => {
-          const [model, observations, salesValues, sales, asOf] = await Promise.all([
+          const [model, observations, salesValues] = await Promise.all([
             loadModel(deps, pointer.path),
             latestObservations(deps.db, product.id),
             recentSalesValues(deps.db),
-            dailySales(deps.db, product.id),
-            latestSaleDate(deps.db),
           ]);
-          const weekly = sales.length > 0 ? toRegularSeries(sales, "week", asOf ? { end: asOf } : {}) : null;
           return adviceResponse({
             product,
             model,
             request,
             bestPrice: bestQuote(observations, product.currency, now),
             salesValues,
-            demandCv: weekly ? demandCv(weekly) : null,
+            demandCv: pointer.demandCv,
           });
         });
       },

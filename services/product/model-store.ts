@@ -13,6 +13,7 @@ import {
 } from "../../shared/forecast/index.ts";
 import { latestSaleDate, modelByPath, saveModel } from "../../shared/db/models.ts";
 import { dailySales } from "../../shared/db/sales.ts";
+import { demandCv } from "../../shared/catalog/advice-view.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import type { ModelPointer } from "./state.ts";
 
@@ -31,9 +32,10 @@ export async function trainAndStore(
   const sales = await dailySales(deps.db, productId);
   if (sales.length === 0) return { outcome: "no_sales" };
   const asOf = (await latestSaleDate(deps.db)) ?? sales[sales.length - 1]!.date;
+  const weekly = toRegularSeries(sales, "week", { end: asOf });
   let model: ForecastModel;
   try {
-    model = fitModel(toRegularSeries(sales, "week", { end: asOf }));
+    model = fitModel(weekly);
   } catch (error) {
     if (error instanceof ForecastError) return { outcome: "failed", error: error.message };
     throw error;
@@ -69,6 +71,7 @@ export async function trainAndStore(
       trainingStart: model.trainingStart,
       trainingEnd: model.trainingEnd,
       salesRows: sales.length,
+      demandCv: demandCv(weekly),
       accuracy,
     },
   };

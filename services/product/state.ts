@@ -11,6 +11,8 @@ export interface ModelPointer {
   readonly trainingStart: string;
   readonly trainingEnd: string;
   readonly salesRows: number;
+  /** Coefficient of variation of the weekly demand it was trained on (for the XYZ class). */
+  readonly demandCv: number | null;
   readonly accuracy: ModelAccuracy;
 }
 
