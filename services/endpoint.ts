@@ -12,16 +12,19 @@ import { healthService } from "./health.ts";
 import { createIngestionService } from "./ingestion.ts";
 import { listen, type RunningServer } from "./runtime/listen.ts";
 import { createProductObject } from "./product/index.ts";
+import { serviceNames, type ServiceName } from "./registry.ts";
 import { createSchedulerService } from "./scheduler.ts";
 
+/** One definition per registered name: a service missing here, or named differently, fails the type check. */
 function createServiceDefinitions(deps: ServiceDependencies) {
-  return [
-    healthService,
-    createProductObject(deps),
-    createIngestionService(deps),
-    createSchedulerService(deps),
-    createAnalysisWorkflow(deps),
-  ];
+  const definitions = {
+    product: createProductObject(deps),
+    ingestion: createIngestionService(deps),
+    scheduler: createSchedulerService(deps),
+    analysis: createAnalysisWorkflow(deps),
+    health: healthService,
+  } satisfies { readonly [Name in ServiceName]: { readonly name: Name } };
+  return serviceNames.map((name) => definitions[name]);
 }
 
 /** Routes the SDK's logs into procure's structured log, without replayed duplicates. */

@@ -25,10 +25,11 @@ import { listProducts } from "../../shared/db/products.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { checkedKey, schemaInput, serviceOptions } from "../options.ts";
-import { productObjectName, type ProductObject } from "../product/index.ts";
+import type { ProductObject } from "../product/index.ts";
+import { analysisWorkflowName, productObjectName } from "../registry.ts";
 import { createClaudeCall, type ClaudeCall } from "./claude.ts";
 
-export const analysisWorkflowName = "analysis";
+export { analysisWorkflowName };
 
 /** Products scanned when the input names none: the first ones by id. */
 export const maxScannedProducts = 200;

@@ -19,6 +19,8 @@ import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
 import { schemaInput } from "../options.ts";
 import { loadProduct, productKey } from "./catalog.ts";
+import { productObjectName } from "../registry.ts";
+import type { ProductObject } from "./index.ts";
 import { loadModel, trainAndStore, type TrainingOutcome } from "./model-store.ts";
 import type { ModelPointer, ProductState, RetrainState } from "./state.ts";
 
@@ -57,13 +59,9 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         productKey(ctx);
         const retrain = (await ctx.get("retrain")) ?? idleRetrain;
         if (retrain.scheduled) return { scheduled: false };
-        ctx.genericSend({
-          service: "product",
-          method: "retrain",
-          key: ctx.key,
-          parameter: new Uint8Array(),
-          delay: debounceMs,
-        });
+        ctx
+          .objectSendClient<ProductObject>({ name: productObjectName }, ctx.key)
+          .retrain(restate.rpc.sendOpts({ delay: debounceMs }));
         ctx.set("retrain", {
           ...retrain,
           scheduled: true,

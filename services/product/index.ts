@@ -7,11 +7,12 @@
 import * as restate from "@restatedev/restate-sdk";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { serviceOptions } from "../options.ts";
+import { productObjectName } from "../registry.ts";
 import { catalogHandlers } from "./catalog.ts";
 import { forecastingHandlers } from "./forecasting.ts";
 import { pricingHandlers } from "./pricing.ts";
 
-export const productObjectName = "product";
+export { productObjectName };
 
 export function createProductObject(deps: ServiceDependencies) {
   return restate.object({

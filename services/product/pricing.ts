@@ -25,6 +25,8 @@ import type { ServiceDependencies } from "../dependencies.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import { schemaInput } from "../options.ts";
 import { loadProduct, productKey } from "./catalog.ts";
+import { productObjectName } from "../registry.ts";
+import type { ProductObject } from "./index.ts";
 import type { ProductState, ScheduleState, ScrapeSummary } from "./state.ts";
 
 const AddSourceInput = Schema.Struct({
@@ -121,15 +123,10 @@ async function scrapeOnce(ctx: Ctx, deps: ServiceDependencies): Promise<ScrapeSu
 
 /** Sends the next scheduled scrape, replacing (cancelling) any pending one, and records it. */
 async function armTimer(ctx: Ctx, schedule: ScheduleState, delayMs: number): Promise<ScheduleState> {
-  if (schedule.timerInvocationId !== null) ctx.cancel(schedule.timerInvocationId as restate.InvocationId);
-  const handle = ctx.genericSend({
-    service: "product",
-    method: "scheduledScrape",
-    key: ctx.key,
-    parameter: { generation: schedule.generation },
-    inputSerde: restate.serde.json,
-    delay: delayMs,
-  });
+  if (schedule.timerInvocationId !== null) ctx.cancel(schedule.timerInvocationId);
+  const handle = ctx
+    .objectSendClient<ProductObject>({ name: productObjectName }, ctx.key)
+    .scheduledScrape({ generation: schedule.generation }, restate.rpc.sendOpts({ delay: delayMs }));
   const next: ScheduleState = {
     ...schedule,
     timerInvocationId: await handle.invocationId,
@@ -214,7 +211,7 @@ export function pricingHandlers(deps: ServiceDependencies) {
     stopSchedule: restate.handlers.object.exclusive(async (ctx: Ctx): Promise<ScheduleState | null> => {
       const current = await ctx.get("schedule");
       if (!current) return null;
-      if (current.timerInvocationId !== null) ctx.cancel(current.timerInvocationId as restate.InvocationId);
+      if (current.timerInvocationId !== null) ctx.cancel(current.timerInvocationId);
       const stopped: ScheduleState = { ...current, active: false, timerInvocationId: null, nextRunAt: null };
       ctx.set("schedule", stopped);
       return stopped;
