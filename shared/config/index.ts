@@ -28,6 +28,7 @@ const Environment = Schema.Struct({
   SERVICE_ADVERTISED_URL: Schema.optional(Schema.String),
   RESTATE_INGRESS_URL: Schema.optionalWith(Schema.String, { default: () => "http://127.0.0.1:8080" }),
   RESTATE_ADMIN_URL: Schema.optionalWith(Schema.String, { default: () => "http://127.0.0.1:9070" }),
+  RESTATE_BIND_PORT: Schema.optionalWith(Port, { default: () => 5122 }),
   RESTATE_START_SERVER: Schema.optionalWith(Schema.Literal("true", "false"), { default: () => "true" }),
   RESTATE_REGISTER_DEPLOYMENT: Schema.optionalWith(Schema.Literal("true", "false"), {
     default: () => "true",
