@@ -1,7 +1,7 @@
 /** Shared Restate service options: error mapping, bounded retries, Schema-validated inputs. */
 import * as restate from "@restatedev/restate-sdk";
 import { Schema } from "effect";
-import { identifierRule } from "../shared/catalog/product.ts";
+import { identifierRule } from "../shared/ids/index.ts";
 import { InvalidRequestError, asTerminalError } from "./errors.ts";
 
 /**

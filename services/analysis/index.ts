@@ -12,7 +12,7 @@ import { renderMarkdown } from "../../shared/agent/markdown.ts";
 import { AnalysisId, type AnalysisMode, type AnalysisReport } from "../../shared/agent/report.ts";
 import { runTeam, type TeamPhase } from "../../shared/agent/team.ts";
 import type { Outcome, ProductReads } from "../../shared/agent/tools.ts";
-import { ProductId } from "../../shared/catalog/product.ts";
+import { ProductId } from "../../shared/ids/index.ts";
 import type { Config } from "../../shared/config/index.ts";
 import {
   findAnalysis,
