@@ -10,14 +10,14 @@ import { forecastResponse } from "../../shared/catalog/forecast-view.ts";
 import {
   AdviceRequest,
   ForecastRequest,
-  type AdviceResponse,
-  type ForecastResponse,
+  AdviceResponse,
+  ForecastResponse,
 } from "../../shared/catalog/insights.ts";
 import { latestObservations } from "../../shared/db/prices.ts";
 import { recentSalesValues, settleRetrains } from "../../shared/db/sales.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
-import { schemaInput } from "../options.ts";
+import { schemaInput, schemaOutput } from "../options.ts";
 import { loadProduct, productKey } from "./catalog.ts";
 import { productObjectName } from "../registry.ts";
 import type { ProductObject } from "./index.ts";
@@ -107,7 +107,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
     ),
 
     forecast: restate.handlers.object.shared(
-      { input: schemaInput(ForecastRequest) },
+      { input: schemaInput(ForecastRequest), output: schemaOutput(ForecastResponse) },
       async (
         ctx: restate.ObjectSharedContext<ProductState>,
         request: ForecastRequest,
@@ -123,7 +123,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
     ),
 
     advice: restate.handlers.object.shared(
-      { input: schemaInput(AdviceRequest) },
+      { input: schemaInput(AdviceRequest), output: schemaOutput(AdviceResponse) },
       async (
         ctx: restate.ObjectSharedContext<ProductState>,
         request: AdviceRequest,
