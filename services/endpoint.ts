@@ -11,7 +11,9 @@ import { createAnalysisWorkflow } from "./analysis/index.ts";
 import { healthService } from "./health.ts";
 import { createIngestionService } from "./ingestion.ts";
 import { listen, type RunningServer } from "./runtime/listen.ts";
+import { invocationRetryPolicy } from "./options.ts";
 import { createProductObject } from "./product/index.ts";
+import { createReconciler } from "./reconciler.ts";
 import { createSchedulerService } from "./scheduler.ts";
 
 function createServiceDefinitions(deps: ServiceDependencies) {
@@ -21,6 +23,7 @@ function createServiceDefinitions(deps: ServiceDependencies) {
     createIngestionService(deps),
     createSchedulerService(deps),
     createAnalysisWorkflow(deps),
+    createReconciler(deps),
   ];
 }
 
@@ -43,6 +46,7 @@ export async function startEndpoint(
   const handler = restate.createEndpointHandler({
     services: createServiceDefinitions(deps),
     logger: sdkLogger,
+    defaultServiceOptions: { retryPolicy: invocationRetryPolicy(deps.config) },
     ...(deps.config.RESTATE_IDENTITY_KEYS.length > 0
       ? { identityKeys: [...deps.config.RESTATE_IDENTITY_KEYS] }
       : {}),

@@ -9,6 +9,7 @@ import type { ServiceDependencies } from "../dependencies.ts";
 import { serviceOptions } from "../options.ts";
 import { catalogHandlers } from "./catalog.ts";
 import { forecastingHandlers } from "./forecasting.ts";
+import { healingHandlers } from "./healing.ts";
 import { pricingHandlers } from "./pricing.ts";
 
 export const productObjectName = "product";
@@ -20,6 +21,7 @@ export function createProductObject(deps: ServiceDependencies) {
       ...catalogHandlers(deps),
       ...forecastingHandlers(deps),
       ...pricingHandlers(deps),
+      ...healingHandlers(deps),
     },
     options: serviceOptions,
   });
