@@ -19,6 +19,10 @@ export interface RestateServerOptions {
   readonly nodePort?: number;
   /** Where the server's own log goes; inherits this process's output when unset. */
   readonly logFile?: string;
+  /** Further RESTATE_* overrides (a cluster node's name, addresses, roles, replication). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Wraps the binary (e.g. `setpriv --pdeathsig SIGKILL --`) so it dies with this process. */
+  readonly launcher?: { readonly command: string; readonly args: readonly string[] };
 }
 
 export interface RestateServer {
@@ -44,9 +48,13 @@ export async function startRestateServer(options: RestateServerOptions): Promise
     await mkdir(dirname(options.logFile), { recursive: true });
     output = "pipe";
   }
-  const child = spawn(restateServerBinary(), ["--config-file", options.configFile, "--no-logo"], {
+  const serverArgs = ["--config-file", options.configFile, "--no-logo"];
+  const { launcher } = options;
+  const command = launcher?.command ?? restateServerBinary();
+  const args = launcher ? [...launcher.args, restateServerBinary(), ...serverArgs] : serverArgs;
+  const child = spawn(command, args, {
     cwd: options.workingDir,
-    env: { ...process.env, ...overrides },
+    env: { ...process.env, ...overrides, ...options.env },
     stdio: ["ignore", output, output],
   });
   if (options.logFile !== undefined) {
