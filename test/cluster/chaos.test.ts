@@ -184,7 +184,7 @@ describe("a 3-node Restate cluster with 2 service replicas under kill -9", () =>
         `recovery: calls failed or took > ${(slowMs / 1000).toFixed(1)} s until ${(recovery / 1000).toFixed(1)} s after the kill -9 ` +
           `(node and replica restarted ${((restartedAt - killedAt) / 1000).toFixed(1)} s after it)`,
         `upload of ${csvTotals(secondCsv).rows} rows answered ${((uploadAnsweredAt - killedAt) / 1000).toFixed(1)} s after the kill; ` +
-          `its ${second.retrainsRequested} retrains done ${((settledAt - killedAt) / 1000).toFixed(1)} s after it (with the analysis)`,
+          `its ${retrains.done} retrains done ${((settledAt - killedAt) / 1000).toFixed(1)} s after it (with the analysis)`,
       ].join("\n"),
     );
 
