@@ -6,6 +6,8 @@
  */
 
 export interface NodePorts {
+  /** Host name of the node (a compose service name); loopback when unset. */
+  readonly host?: string;
   /** Node-to-node RPC (fabric) port, the node's advertised address. */
   readonly node: number;
   readonly ingress: number;
@@ -13,6 +15,7 @@ export interface NodePorts {
 }
 
 export interface ReplicaPorts {
+  readonly host?: string;
   readonly endpoint: number;
   readonly dashboard: number;
 }
@@ -38,10 +41,11 @@ export const defaultClusterPorts: ClusterPorts = {
 };
 
 export const clusterName = "procure";
-export const nodeName = (index: number) => `procure-${index + 1}`;
+export const nodeName = (index: number) => `restate-${index + 1}`;
 export const replicaName = (index: number) => `replica-${index + 1}`;
 const loopback = "127.0.0.1";
 const url = (port: number) => `http://${loopback}:${port}`;
+const nodeUrl = (node: NodePorts) => `http://${node.host ?? loopback}:${node.node}`;
 
 export function balancedUrls(ports: ClusterPorts) {
   return {
@@ -69,14 +73,14 @@ export function restateNodeEnv(
     RESTATE_CLUSTER_NAME: clusterName,
     RESTATE_ROLES: JSON.stringify(["metadata-server", "admin", "worker", "log-server", "http-ingress"]),
     RESTATE_BIND_PORT: String(node.node),
-    RESTATE_ADVERTISED_ADDRESS: url(node.node),
+    RESTATE_ADVERTISED_ADDRESS: nodeUrl(node),
     RESTATE_INGRESS__BIND_PORT: String(node.ingress),
     RESTATE_ADMIN__BIND_PORT: String(node.admin),
     RESTATE_AUTO_PROVISION: String(index === 0),
     RESTATE_DEFAULT_REPLICATION: "2",
     RESTATE_BIFROST__DEFAULT_PROVIDER: "replicated",
     RESTATE_METADATA_SERVER__TYPE: "replicated",
-    RESTATE_METADATA_CLIENT__ADDRESSES: JSON.stringify(ports.nodes.map((peer) => url(peer.node))),
+    RESTATE_METADATA_CLIENT__ADDRESSES: JSON.stringify(ports.nodes.map(nodeUrl)),
     // Three nodes share one machine: bound RocksDB's memory (the default is 2 GiB per node).
     RESTATE_ROCKSDB_TOTAL_MEMORY_SIZE: "512 MiB",
     ...(options.partitions === undefined
@@ -101,21 +105,42 @@ export function replicaEnv(ports: ClusterPorts, index: number): Record<string, s
   };
 }
 
+/** The topology of docker-compose.cluster.yml: each process in its own container, default ports. */
+export const composeClusterPorts: ClusterPorts = {
+  nodes: [1, 2, 3].map((n) => ({ host: `restate-${n}`, node: 5122, ingress: 8080, admin: 9070 })),
+  replicas: [1, 2].map((n) => ({ host: `procure-${n}`, endpoint: 9080, dashboard: 3000 })),
+  ingress: 8080,
+  admin: 9070,
+  services: 9080,
+  dashboard: 3000,
+};
+
 interface Backend {
   readonly name: string;
   readonly bind: number;
   /** Speaks HTTP/2 without TLS (h2c) on both sides: Restate's invocation streams. */
   readonly h2: boolean;
   readonly healthPath: string;
-  readonly servers: readonly { readonly name: string; readonly port: number; readonly checkPort: number }[];
+  readonly servers: readonly {
+    readonly name: string;
+    readonly host: string;
+    readonly port: number;
+    readonly checkPort: number;
+  }[];
 }
 
 function backends(ports: ClusterPorts): Backend[] {
   const nodeServers = (port: (node: NodePorts) => number) =>
-    ports.nodes.map((node, index) => ({ name: nodeName(index), port: port(node), checkPort: port(node) }));
+    ports.nodes.map((node, index) => ({
+      name: nodeName(index),
+      host: node.host ?? loopback,
+      port: port(node),
+      checkPort: port(node),
+    }));
   const replicaServers = (port: (replica: ReplicaPorts) => number) =>
     ports.replicas.map((replica, index) => ({
       name: replicaName(index),
+      host: replica.host ?? loopback,
       port: port(replica),
       checkPort: replica.dashboard,
     }));
@@ -157,10 +182,20 @@ function backends(ports: ClusterPorts): Backend[] {
  * take a dead process out within about two seconds; a request that cannot connect is redispatched
  * to another server, and nothing that reached a server is ever retried (POSTs are not idempotent).
  */
-export function haproxyConfig(ports: ClusterPorts, host = loopback): string {
+export function haproxyConfig(
+  ports: ClusterPorts,
+  options: { readonly bindHost?: string; readonly dockerDns?: boolean } = {},
+): string {
+  const bindHost = options.bindHost ?? loopback;
+  // In compose, servers are container names: resolve them through Docker's DNS, at start-up and
+  // again when a container comes back with another address; an absent one starts as down.
+  const resolution = options.dockerDns ? " init-addr last,libc,none resolvers docker" : "";
   const lines = [
     "global",
     "  maxconn 4096",
+    ...(options.dockerDns
+      ? ["", "resolvers docker", "  nameserver docker 127.0.0.11:53", "  hold valid 10s"]
+      : []),
     "",
     "defaults",
     "  mode http",
@@ -173,14 +208,14 @@ export function haproxyConfig(ports: ClusterPorts, host = loopback): string {
     "  timeout server 15m",
     "  timeout http-request 15m",
     "  timeout http-keep-alive 1m",
-    "  default-server inter 1s fall 2 rise 2",
+    `  default-server inter 1s fall 2 rise 2${resolution}`,
   ];
   for (const backend of backends(ports)) {
     const proto = backend.h2 ? " proto h2" : "";
     lines.push(
       "",
       `frontend ${backend.name}`,
-      `  bind ${host}:${backend.bind}${proto}`,
+      `  bind ${bindHost}:${backend.bind}${proto}`,
       `  default_backend ${backend.name}`,
       "",
       `backend ${backend.name}`,
@@ -189,7 +224,7 @@ export function haproxyConfig(ports: ClusterPorts, host = loopback): string {
       "  http-check expect status 200",
       ...backend.servers.map(
         (server) =>
-          `  server ${server.name} ${loopback}:${server.port}${proto} check port ${server.checkPort} check-proto h1`,
+          `  server ${server.name} ${server.host}:${server.port}${proto} check port ${server.checkPort} check-proto h1`,
       ),
     );
   }
