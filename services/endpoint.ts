@@ -11,7 +11,9 @@ import { createAnalysisWorkflow } from "./analysis/index.ts";
 import { healthService } from "./health.ts";
 import { createIngestionService } from "./ingestion.ts";
 import { listen, type RunningServer } from "./runtime/listen.ts";
+import { invocationRetryPolicy } from "./options.ts";
 import { createProductObject } from "./product/index.ts";
+import { createReconciler } from "./reconciler.ts";
 import { serviceNames, type ServiceName } from "./registry.ts";
 import { createSchedulerService } from "./scheduler.ts";
 
@@ -22,6 +24,7 @@ function createServiceDefinitions(deps: ServiceDependencies) {
     ingestion: createIngestionService(deps),
     scheduler: createSchedulerService(deps),
     analysis: createAnalysisWorkflow(deps),
+    reconciler: createReconciler(deps),
     health: healthService,
   } satisfies { readonly [Name in ServiceName]: { readonly name: Name } };
   return serviceNames.map((name) => definitions[name]);
@@ -46,6 +49,7 @@ export async function startEndpoint(
   const handler = restate.createEndpointHandler({
     services: createServiceDefinitions(deps),
     logger: sdkLogger,
+    defaultServiceOptions: { retryPolicy: invocationRetryPolicy(deps.config) },
     ...(deps.config.RESTATE_IDENTITY_KEYS.length > 0
       ? { identityKeys: [...deps.config.RESTATE_IDENTITY_KEYS] }
       : {}),

@@ -60,9 +60,11 @@ export function createIngestionService(deps: ServiceDependencies) {
       progress: restate.handlers.handler(
         { input: schemaInput(ProgressRequest) },
         async (ctx: restate.Context, request: typeof ProgressRequest.Type): Promise<RetrainProgress> => {
+          // A read: fails fast (a few attempts) rather than hold its caller through a database outage.
           const progress = await ctx.run(
             "read retrain progress",
             async () => (await retrainProgress(deps.db, request.uploadId)) ?? null,
+            { maxRetryAttempts: 3, initialRetryInterval: 500 },
           );
           if (progress === null) throw new NotFoundError(`upload ${request.uploadId} does not exist`);
           return progress;

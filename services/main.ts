@@ -26,6 +26,7 @@ import {
   waitForIngress,
 } from "./runtime/restate-server.ts";
 import type { Config } from "../shared/config/index.ts";
+import { startReconciler } from "./runtime/start-reconciler.ts";
 
 const projectRoot = resolve(import.meta.dirname, "..");
 
@@ -162,6 +163,7 @@ async function main(): Promise<void> {
     await registerDeployment(config.RESTATE_ADMIN_URL, endpointUrl);
     await waitForIngress(config.RESTATE_INGRESS_URL);
   }
+  void startReconciler(config.RESTATE_INGRESS_URL);
   const edge = await startEdge({ config, db }, { host: config.DASHBOARD_HOST, port: config.DASHBOARD_PORT });
   stopping.push(() => edge.close());
 

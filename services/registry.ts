@@ -9,6 +9,7 @@ export const serviceRegistry = {
   ingestion: { keyed: false, readOnly: ["progress"] },
   scheduler: { keyed: false, readOnly: [] },
   analysis: { keyed: true, readOnly: ["status", "report"] },
+  reconciler: { keyed: true, readOnly: [] },
   health: { keyed: false, readOnly: ["ping"] },
 } as const satisfies Readonly<
   Record<string, { readonly keyed: boolean; readonly readOnly: readonly string[] }>

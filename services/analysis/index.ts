@@ -206,11 +206,17 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
         async (ctx: restate.WorkflowSharedContext<AnalysisState>): Promise<AnalysisProgress> => {
           const analysisId = analysisKey(ctx);
           const progress = await ctx.get("progress");
-          if (progress !== null) return progress;
+          if (progress !== null && progress.status !== "running") return progress;
           const stored = await ctx.run(
             "load analysis",
             async () => (await findAnalysis(db, analysisId)) ?? null,
           );
+          // A run killed after its retries ran out is recorded as failed by the reconciler.
+          if (progress !== null) {
+            return stored?.status === "failed"
+              ? { ...progress, status: "failed", finishedAt: stored.finishedAt, error: stored.error }
+              : progress;
+          }
           if (stored === null) throw new NotFoundError(`analysis "${analysisId}" does not exist`);
           return {
             analysisId,

@@ -10,6 +10,7 @@ import { serviceOptions } from "../options.ts";
 import { productObjectName } from "../registry.ts";
 import { catalogHandlers } from "./catalog.ts";
 import { forecastingHandlers } from "./forecasting.ts";
+import { healingHandlers } from "./healing.ts";
 import { pricingHandlers } from "./pricing.ts";
 
 export { productObjectName };
@@ -21,6 +22,7 @@ export function createProductObject(deps: ServiceDependencies) {
       ...catalogHandlers(deps),
       ...forecastingHandlers(deps),
       ...pricingHandlers(deps),
+      ...healingHandlers(deps),
     },
     options: serviceOptions,
   });

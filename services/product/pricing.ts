@@ -27,6 +27,7 @@ import { schemaInput, schemaOutput } from "../options.ts";
 import { loadProduct, productKey } from "./catalog.ts";
 import { productObjectName } from "../registry.ts";
 import type { ProductObject } from "./index.ts";
+import { scheduleTimerPending } from "./liveness.ts";
 import type { ProductState, ScheduleState, ScrapeSummary } from "./state.ts";
 
 const AddSourceInput = Schema.Struct({
@@ -47,6 +48,11 @@ const intervalJitter = 0.1;
 const firstRunSpreadSeconds = 300;
 
 type Ctx = restate.ObjectContext<ProductState>;
+
+/** The delay of the first scrape after a (re)start: spread so products started together drift apart. */
+export function firstRunDelay(ctx: Ctx, intervalSeconds: number): number {
+  return Math.round(ctx.rand.random() * Math.min(intervalSeconds, firstRunSpreadSeconds) * 1000);
+}
 
 interface AttemptSummary {
   readonly status: PriceStatus;
@@ -122,7 +128,7 @@ async function scrapeOnce(ctx: Ctx, deps: ServiceDependencies): Promise<ScrapeSu
 }
 
 /** Sends the next scheduled scrape, replacing (cancelling) any pending one, and records it. */
-async function armTimer(ctx: Ctx, schedule: ScheduleState, delayMs: number): Promise<ScheduleState> {
+export async function armTimer(ctx: Ctx, schedule: ScheduleState, delayMs: number): Promise<ScheduleState> {
   if (schedule.timerInvocationId !== null) ctx.cancel(schedule.timerInvocationId);
   const handle = ctx
     .objectSendClient<ProductObject>({ name: productObjectName }, ctx.key)
@@ -190,7 +196,7 @@ export function pricingHandlers(deps: ServiceDependencies) {
         if (
           current?.active &&
           current.intervalSeconds === intervalSeconds &&
-          current.timerInvocationId !== null
+          (await scheduleTimerPending(ctx, deps, current))
         ) {
           return current;
         }
@@ -201,10 +207,7 @@ export function pricingHandlers(deps: ServiceDependencies) {
           timerInvocationId: current?.timerInvocationId ?? null,
           nextRunAt: null,
         };
-        const firstDelay = Math.round(
-          ctx.rand.random() * Math.min(intervalSeconds, firstRunSpreadSeconds) * 1000,
-        );
-        return armTimer(ctx, schedule, firstDelay);
+        return armTimer(ctx, schedule, firstRunDelay(ctx, intervalSeconds));
       },
     ),
 

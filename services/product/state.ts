@@ -20,6 +20,8 @@ export interface ModelPointer {
 export interface RetrainState {
   /** A debounced retrain is pending (sent with a delay, not yet run). */
   readonly scheduled: boolean;
+  /** The pending delayed `retrain`: a flag whose invocation is gone (killed) is re-armed. */
+  readonly invocationId?: string | null;
   readonly requestedAt: string | null;
   readonly lastRunAt: string | null;
   readonly lastOutcome: "trained" | "no_sales" | "failed" | null;

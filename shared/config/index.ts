@@ -54,6 +54,9 @@ const Environment = Schema.Struct({
   RETRAIN_DEBOUNCE_SECONDS: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.nonNegative()), {
     default: () => 10,
   }),
+  RETRY_WINDOW_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 900 }),
+  RETRY_MAX_INTERVAL_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 30 }),
+  RECONCILE_INTERVAL_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 300 }),
   ANTHROPIC_API_KEY: Schema.optional(Schema.String),
   ANTHROPIC_BASE_URL: Schema.optional(Schema.String),
   ANTHROPIC_MODEL: Schema.optionalWith(Schema.String, { default: () => "claude-sonnet-4-5" }),
