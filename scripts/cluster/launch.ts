@@ -156,7 +156,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
   const stop = async () => {
     await Promise.all(replicas.map((replica) => terminate(replica, "SIGTERM")));
-    await Promise.all(nodes.map((node) => node?.stop()));
+    await Promise.all(nodes.map(async (node) => node?.stop()));
     await terminate(haproxy, "SIGTERM");
   };
 
