@@ -18,6 +18,7 @@ import { recentSalesValues, settleRetrains } from "../../shared/db/sales.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
 import { schemaInput } from "../options.ts";
+import { evaluateAlerts, holdModelToAccount } from "./alerts.ts";
 import { loadProduct, productKey } from "./catalog.ts";
 import { loadModel, trainAndStore, type TrainingOutcome } from "./model-store.ts";
 import type { ModelPointer, ProductState, RetrainState } from "./state.ts";
@@ -55,6 +56,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         _request: RetrainRequest,
       ): Promise<{ scheduled: boolean }> => {
         productKey(ctx);
+        await holdModelToAccount(ctx, deps);
         const retrain = (await ctx.get("retrain")) ?? idleRetrain;
         if (retrain.scheduled) return { scheduled: false };
         ctx.genericSend({
@@ -104,6 +106,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
           runs: previous.runs + 1,
         };
         ctx.set("retrain", retrain);
+        await evaluateAlerts(ctx, deps);
         return retrain;
       },
     ),

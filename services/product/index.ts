@@ -7,8 +7,10 @@
 import * as restate from "@restatedev/restate-sdk";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { serviceOptions } from "../options.ts";
+import { alertHandlers } from "./alerts.ts";
 import { catalogHandlers } from "./catalog.ts";
 import { forecastingHandlers } from "./forecasting.ts";
+import { modelHistoryHandlers } from "./model-history.ts";
 import { pricingHandlers } from "./pricing.ts";
 
 export const productObjectName = "product";
@@ -20,6 +22,8 @@ export function createProductObject(deps: ServiceDependencies) {
       ...catalogHandlers(deps),
       ...forecastingHandlers(deps),
       ...pricingHandlers(deps),
+      ...alertHandlers(deps),
+      ...modelHistoryHandlers(deps),
     },
     options: serviceOptions,
   });

@@ -24,6 +24,7 @@ import { scrapeSource } from "../../shared/scrape/scrape-source.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import { schemaInput } from "../options.ts";
+import { evaluateAlerts } from "./alerts.ts";
 import { loadProduct, productKey } from "./catalog.ts";
 import type { ProductState, ScheduleState, ScrapeSummary } from "./state.ts";
 
@@ -116,6 +117,7 @@ async function scrapeOnce(ctx: Ctx, deps: ServiceDependencies): Promise<ScrapeSu
     failed,
   };
   ctx.set("lastScrape", summary);
+  await evaluateAlerts(ctx, deps);
   return summary;
 }
 

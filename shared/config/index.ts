@@ -53,6 +53,11 @@ const Environment = Schema.Struct({
   RETRAIN_DEBOUNCE_SECONDS: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.nonNegative()), {
     default: () => 10,
   }),
+  DRIFT_TRACKING_SIGNAL: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.positive()), {
+    default: () => 4,
+  }),
+  ALERT_WEBHOOK_URLS: Schema.optionalWith(CommaList, { default: () => [] }),
+  ALERT_WEBHOOK_SECRET: Schema.optional(Schema.String.pipe(Schema.minLength(16))),
   ANTHROPIC_API_KEY: Schema.optional(Schema.String),
   ANTHROPIC_BASE_URL: Schema.optional(Schema.String),
   ANTHROPIC_MODEL: Schema.optionalWith(Schema.String, { default: () => "claude-sonnet-4-5" }),
