@@ -6,8 +6,8 @@
  * an alert is raised once per episode however often the data is re-evaluated.
  */
 import { Schema } from "effect";
-import { DecimalAmount, ProductId } from "../catalog/product.ts";
-import { parseFixed4 } from "../ingest/decimal.ts";
+import { ProductId } from "../ids/index.ts";
+import { DecimalAmount, parseFixed4 } from "../money/index.ts";
 
 export const alertKinds = [
   "price_at_or_below",
