@@ -147,7 +147,6 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       dataDir: nodeDataDir(index),
       logFile: join(dataDir, `${nodeName(index)}.log`),
       env: restateNodeEnv(ports, index, { partitions: options.partitions }),
-      launcher: tiedToParent,
     });
     await waitForAdmin(nodeAdminUrl(index), 120_000);
   };

@@ -102,7 +102,7 @@ describe("a 3-node Restate cluster with 2 service replicas under kill -9", () =>
         RETRAIN_DEBOUNCE_SECONDS: "1",
         ANTHROPIC_API_KEY: "",
         ANTHROPIC_BASE_URL: "",
-        SCRAPE_ALLOW_PRIVATE_HOSTS: "127.0.0.1",
+        SCRAPE_ALLOW_PRIVATE_HOSTS: "127.0.0.1:*",
         SCRAPE_MIN_HOST_INTERVAL_MS: "0",
         SCRAPE_TIMEOUT_MS: "1500",
         SCRAPE_MAX_RETRIES: "1",
