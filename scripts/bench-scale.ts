@@ -208,10 +208,14 @@ async function main(): Promise<void> {
     });
     let pending = 0;
     for (let polls = 0; polls < 600; polls++) {
+      // A query across the cluster's partitions can fail while nodes are busy: ask again.
       pending = await adminCount(
         cluster,
         "select count(*) from sys_invocation where target_handler_name = 'scheduledScrape' and status = 'scheduled'",
-      );
+      ).catch((error: unknown) => {
+        console.log(`admin query failed, asking again: ${String(error).slice(0, 200)}`);
+        return pending;
+      });
       if (pending >= ids.length) break;
       await new Promise((resolve) => setTimeout(resolve, 2_000));
     }
