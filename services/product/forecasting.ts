@@ -10,14 +10,14 @@ import { forecastResponse } from "../../shared/catalog/forecast-view.ts";
 import {
   AdviceRequest,
   ForecastRequest,
-  type AdviceResponse,
-  type ForecastResponse,
+  AdviceResponse,
+  ForecastResponse,
 } from "../../shared/catalog/insights.ts";
 import { latestObservations } from "../../shared/db/prices.ts";
 import { recentSalesValues, settleRetrains } from "../../shared/db/sales.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
-import { schemaInput, stepRetries } from "../options.ts";
+import { schemaInput, schemaOutput, stepRetries } from "../options.ts";
 import { armedInvocationPending } from "../runtime/invocations.ts";
 import { evaluateAlerts, holdModelToAccount } from "./alerts.ts";
 import { loadProduct, productKey } from "./catalog.ts";
@@ -143,7 +143,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
     ),
 
     forecast: restate.handlers.object.shared(
-      { input: schemaInput(ForecastRequest) },
+      { input: schemaInput(ForecastRequest), output: schemaOutput(ForecastResponse) },
       async (
         ctx: restate.ObjectSharedContext<ProductState>,
         request: ForecastRequest,
@@ -159,7 +159,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
     ),
 
     advice: restate.handlers.object.shared(
-      { input: schemaInput(AdviceRequest) },
+      { input: schemaInput(AdviceRequest), output: schemaOutput(AdviceResponse) },
       async (
         ctx: restate.ObjectSharedContext<ProductState>,
         request: AdviceRequest,
