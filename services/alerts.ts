@@ -27,7 +27,7 @@ import { ProductId } from "../shared/catalog/product.ts";
 import { WebhookRejectedError, deliverWebhook } from "./delivery/webhook.ts";
 import type { ServiceDependencies } from "./dependencies.ts";
 import { NotFoundError } from "./errors.ts";
-import { schemaInput, serviceOptions } from "./options.ts";
+import { schemaInput, serviceOptions, stepRetries } from "./options.ts";
 import type { ProductObject } from "./product/index.ts";
 
 const RuleId = Schema.Struct({ ruleId: Schema.Number.pipe(Schema.int(), Schema.positive()) });
@@ -38,13 +38,6 @@ const ListRequest = Schema.Struct({
 });
 const DeliverRequest = Schema.Struct({ alertId: Schema.String, event: AlertEvent, url: Schema.String });
 
-/** A webhook that keeps failing is retried with backoff for about an hour and a half. */
-const deliveryRetries = {
-  initialRetryInterval: 1000,
-  retryIntervalFactor: 2,
-  maxRetryInterval: 10 * 60_000,
-  maxRetryAttempts: 16,
-};
 /** The error code of a webhook's permanent rejection (a 4xx other than 408/429). */
 const rejectedCode = 422;
 
@@ -95,6 +88,9 @@ async function postAlert(
 
 export function createAlertsService(deps: ServiceDependencies) {
   const secret = deps.config.ALERT_WEBHOOK_SECRET;
+  // A failing webhook is retried with backoff for most of the invocation's retry window, then
+  // recorded as failed (never left to the invocation's own retry limit).
+  const deliveryRetries = stepRetries(deps.config, 0.8);
   if (deps.config.ALERT_WEBHOOK_URLS.length > 0 && secret === undefined) {
     throw new Error("ALERT_WEBHOOK_URLS is set but ALERT_WEBHOOK_SECRET is not: webhooks must be signed");
   }

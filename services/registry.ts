@@ -7,7 +7,16 @@
 export const serviceRegistry = {
   product: {
     keyed: true,
-    readOnly: ["status", "forecast", "advice", "sources", "bestPrice", "alerts", "modelHistory"],
+    readOnly: [
+      "status",
+      "forecast",
+      "advice",
+      "sources",
+      "bestPrice",
+      "alerts",
+      "modelHistory",
+      "forecastHistory",
+    ],
   },
   ingestion: { keyed: false, readOnly: ["progress"] },
   scheduler: { keyed: false, readOnly: [] },

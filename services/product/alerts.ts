@@ -35,7 +35,8 @@ import { findProduct } from "../../shared/db/products.ts";
 import { dailySales } from "../../shared/db/sales.ts";
 import type { AlertsService } from "../alerts.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
-import { schemaInput } from "../options.ts";
+import { schemaInput, stepRetries } from "../options.ts";
+import { log } from "../../shared/runtime/log.ts";
 import { productKey } from "./catalog.ts";
 import type { ProductObject } from "./index.ts";
 import { loadModel } from "./model-store.ts";
@@ -44,6 +45,17 @@ import type { ModelPointer, ProductState } from "./state.ts";
 type Ctx = restate.ObjectContext<ProductState>;
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A step whose retries ran out yields `fallback`; any other error propagates (and is retried). */
+function skipWhenExhausted<T>(fallback: T): (error: unknown) => T {
+  return (error) => {
+    if (error instanceof restate.TerminalError) {
+      log.warn("alert step gave up; the next evaluation retries it", { error: error.message });
+      return fallback;
+    }
+    throw error;
+  };
+}
 const noTransitions: Transitions = { raise: [], resolve: [] };
 
 async function productFacts(
@@ -122,7 +134,11 @@ export async function evaluateAlerts(ctx: Ctx, deps: ServiceDependencies): Promi
   const id = productKey(ctx);
   const pointer = await ctx.get("model");
   const now = await ctx.date.now();
-  const transitions = await ctx.run("evaluate alerts", () => productTransitions(deps, id, pointer, now));
+  // Steps that give up leave nothing half done: episodes live in Postgres, so the next
+  // evaluation (at the product's next data change) picks up where this one stopped.
+  const transitions = await ctx
+    .run("evaluate alerts", () => productTransitions(deps, id, pointer, now), stepRetries(deps.config, 0.2))
+    .catch(skipWhenExhausted(noTransitions));
   if (transitions.raise.length === 0 && transitions.resolve.length === 0) return;
   const raised = transitions.raise.map(({ ruleId, kind, subject, message, details }) => ({
     alertId: ctx.rand.uuidv4(),
@@ -137,7 +153,17 @@ export async function evaluateAlerts(ctx: Ctx, deps: ServiceDependencies): Promi
     resolution: condition?.message ?? "closed: its rule or source was removed",
     notify: condition !== null,
   }));
-  await ctx.run("record alerts", () => recordTransitions(deps.db, id, iso(now), { raised, resolved }));
+  const recorded = await ctx
+    .run(
+      "record alerts",
+      async () => {
+        await recordTransitions(deps.db, id, iso(now), { raised, resolved });
+        return true;
+      },
+      stepRetries(deps.config, 0.2),
+    )
+    .catch(skipWhenExhausted(false));
+  if (!recorded) return;
   const events: { alertId: string; event: AlertEvent }[] = [
     ...raised.map(({ alertId }) => ({ alertId, event: "raised" as const })),
     ...resolved
@@ -179,9 +205,13 @@ export async function holdModelToAccount(ctx: Ctx, deps: ServiceDependencies): P
   const pointer = await ctx.get("model");
   if (pointer === null) return;
   const scoredAt = iso(await ctx.date.now());
-  const signal = await ctx.run("score forecast on new sales", () =>
-    scoreServingModel(deps, id, pointer.path, scoredAt),
-  );
+  const signal = await ctx
+    .run(
+      "score forecast on new sales",
+      () => scoreServingModel(deps, id, pointer.path, scoredAt),
+      stepRetries(deps.config, 0.2),
+    )
+    .catch(skipWhenExhausted(null));
   await evaluateAlerts(ctx, deps);
   if (signal !== null && Math.abs(signal) >= deps.config.DRIFT_TRACKING_SIGNAL) {
     ctx.objectSendClient<ProductObject>({ name: "product" }, id).retrain();

@@ -8,7 +8,7 @@ import { Schema } from "effect";
 import { demandCv } from "../../shared/catalog/advice-view.ts";
 import { modelHistory, type ModelVersion } from "../../shared/db/accuracy.ts";
 import { dailySales } from "../../shared/db/sales.ts";
-import { toRegularSeries } from "../../shared/forecast/index.ts";
+import { predict, toRegularSeries } from "../../shared/forecast/index.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { schemaInput } from "../options.ts";
@@ -23,6 +23,52 @@ const RollbackRequest = Schema.Struct({
 
 export interface ModelHistoryEntry extends ModelVersion {
   readonly serving: boolean;
+}
+
+/** What one model forecast after its training, beside its realized accuracy (for the product page's chart). */
+export interface PastForecast {
+  readonly version: number;
+  readonly trainedAt: string;
+  readonly method: string;
+  readonly serving: boolean;
+  readonly realized: ModelVersion["realized"];
+  readonly points: readonly {
+    readonly periodStart: string;
+    readonly mean: number;
+    readonly lo80: number;
+    readonly hi80: number;
+  }[];
+}
+
+/** Models drawn on the chart (the latest ones), and weeks drawn for a model not yet held to account. */
+const pastForecastModels = 6;
+const unscoredWeeks = 13;
+const maxWeeks = 52;
+
+async function pastForecasts(
+  deps: ServiceDependencies,
+  history: readonly ModelVersion[],
+  servingPath: string | undefined,
+): Promise<PastForecast[]> {
+  return Promise.all(
+    history.slice(-pastForecastModels).map(async (version) => {
+      const model = await loadModel(deps, version.path);
+      const weeks = Math.min(version.realized?.periods ?? unscoredWeeks, maxWeeks);
+      return {
+        version: version.version,
+        trainedAt: version.trainedAt,
+        method: version.method,
+        serving: version.path === servingPath,
+        realized: version.realized,
+        points: predict(model, weeks).map((step) => ({
+          periodStart: step.period,
+          mean: step.mean,
+          lo80: step.lo80,
+          hi80: step.hi80,
+        })),
+      };
+    }),
+  );
 }
 
 async function pointerFor(
@@ -62,6 +108,16 @@ export function modelHistoryHandlers(deps: ServiceDependencies) {
         const serving = (await ctx.get("model"))?.path;
         const history = await ctx.run("model history", () => modelHistory(deps.db, id));
         return history.map((version) => ({ ...version, serving: version.path === serving }));
+      },
+    ),
+
+    forecastHistory: restate.handlers.object.shared(
+      async (ctx: restate.ObjectSharedContext<ProductState>): Promise<PastForecast[]> => {
+        const id = productKey(ctx);
+        const serving = (await ctx.get("model"))?.path;
+        return ctx.run("forecast history", async () =>
+          pastForecasts(deps, await modelHistory(deps.db, id), serving),
+        );
       },
     ),
 

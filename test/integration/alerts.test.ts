@@ -99,7 +99,7 @@ async function acceptedDeliveries(expectedMessages: number): Promise<Map<string,
       }
       return accepted.size >= expectedMessages ? accepted : undefined;
     },
-    40_000,
+    60_000,
   );
 }
 
