@@ -11,6 +11,8 @@ import { createAnalysisWorkflow } from "./analysis/index.ts";
 import { healthService } from "./health.ts";
 import { createIngestionService } from "./ingestion.ts";
 import { listen, type RunningServer } from "./runtime/listen.ts";
+import { createOrderWorkflow } from "./orders/workflow.ts";
+import { createPurchasingService } from "./orders/purchasing.ts";
 import { createProductObject } from "./product/index.ts";
 import { createSchedulerService } from "./scheduler.ts";
 
@@ -21,6 +23,8 @@ function createServiceDefinitions(deps: ServiceDependencies) {
     createIngestionService(deps),
     createSchedulerService(deps),
     createAnalysisWorkflow(deps),
+    createOrderWorkflow(deps),
+    createPurchasingService(deps),
   ];
 }
 

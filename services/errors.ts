@@ -3,7 +3,9 @@
  * Anything not listed here is unexpected and retried under the bounded retry policy.
  */
 import * as restate from "@restatedev/restate-sdk";
+import { OrderNotFoundError, OrderStateError } from "../shared/db/orders.ts";
 import { DuplicateSkuError } from "../shared/db/products.ts";
+import { OrderRuleError } from "../shared/orders/errors.ts";
 
 /** A request that names something that does not exist. */
 export class NotFoundError extends Error {
@@ -25,6 +27,9 @@ const statusByError: ReadonlyArray<readonly [new (...args: never[]) => Error, nu
   [NotFoundError, 404],
   [ConflictError, 409],
   [DuplicateSkuError, 409],
+  [OrderRuleError, 400],
+  [OrderNotFoundError, 404],
+  [OrderStateError, 409],
 ];
 
 export function asTerminalError(error: unknown): restate.TerminalError | undefined {
