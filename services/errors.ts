@@ -3,7 +3,7 @@
  * Anything not listed here is unexpected and retried under the bounded retry policy.
  */
 import * as restate from "@restatedev/restate-sdk";
-import { OrderNotFoundError, OrderStateError } from "../shared/db/orders.ts";
+import { AnalysisOrderedError, OrderNotFoundError, OrderStateError } from "../shared/db/orders.ts";
 import { DuplicateSkuError } from "../shared/db/products.ts";
 import { OrderRuleError } from "../shared/orders/errors.ts";
 
@@ -30,6 +30,7 @@ const statusByError: ReadonlyArray<readonly [new (...args: never[]) => Error, nu
   [OrderRuleError, 400],
   [OrderNotFoundError, 404],
   [OrderStateError, 409],
+  [AnalysisOrderedError, 409],
 ];
 
 export function asTerminalError(error: unknown): restate.TerminalError | undefined {

@@ -16,6 +16,7 @@ import {
   scrapeCommand,
   sourcesCommand,
 } from "./commands/prices.ts";
+import { orderCommand, supplierCommand } from "./commands/orders.ts";
 import { createCommand, showCommand, stockCommand, updateCommand } from "./commands/products.ts";
 import { progressCommand, uploadCommand } from "./commands/sales.ts";
 
@@ -34,6 +35,8 @@ const commands: readonly Command[] = [
   scheduleCommand,
   analyseCommand,
   analysisCommand,
+  orderCommand,
+  supplierCommand,
   parsePriceCommand,
   extractPriceCommand,
   doctorCommand,

@@ -11,7 +11,7 @@ import {
   findSupplier,
   listOrders,
   orderingProfiles,
-  ordersOfAnalysis,
+  insertOrders,
   saveSupplier,
   type OrderingProfile,
   type OrderSummary,
@@ -67,7 +67,7 @@ function profileFor(profiles: readonly OrderingProfile[], key: string): Ordering
 function candidateOf(
   profile: OrderingProfile,
   quantity: number,
-  price: { amount: string; currency: string; source: string } | null,
+  price: { amount: string; currency: string; source: string | null } | null,
   moneyAtStake: string | null,
 ): Candidate {
   return {
@@ -95,9 +95,6 @@ export function createPurchasingService(deps: ServiceDependencies) {
       throw new ConflictError(
         `analysis "${analysisId}" is ${analysis.status}: it has no recommendations yet`,
       );
-    const existing = await ordersOfAnalysis(db, analysisId);
-    if (existing.length > 0)
-      throw new ConflictError(`analysis "${analysisId}" already has orders: ${existing.join(", ")}`);
     const buys = analysis.report.recommendations.filter(
       (item) => item.action === "buy_now" && item.quantity > 0,
     );
@@ -110,7 +107,9 @@ export function createPurchasingService(deps: ServiceDependencies) {
     return buys.flatMap((item) => {
       const profile = profileFor(profiles, item.productId);
       if (profile === undefined) return [];
-      const price = item.unitPrice && { ...item.unitPrice, source: item.source?.label ?? "analysis" };
+      // A catalogue cost has no source (sourceId null): such lines go to the product's supplier.
+      const source = item.source?.sourceId == null ? null : item.source.label;
+      const price = item.unitPrice && { ...item.unitPrice, source };
       return [candidateOf(profile, Math.ceil(item.quantity), price, item.expectedCost?.amount ?? null)];
     });
   }
@@ -135,7 +134,7 @@ export function createPurchasingService(deps: ServiceDependencies) {
         const price = quote
           ? { amount: quote.amount, currency: quote.currency, source: quote.label }
           : profile.unitCost !== null
-            ? { amount: profile.unitCost, currency: profile.currency, source: "catalogue unit cost" }
+            ? { amount: profile.unitCost, currency: profile.currency, source: null }
             : null;
         return candidateOf(profile, line.quantity, price, null);
       }),
@@ -169,12 +168,30 @@ export function createPurchasingService(deps: ServiceDependencies) {
               .toString(16)
               .padStart(6, "0")}`;
           const orders = plan.orders.map((order, index) => ({ ...order, orderId: `${prefix}-${index + 1}` }));
+          const analysisId = input.analysisId ?? null;
+          const approvalTimeoutSeconds =
+            input.approvalTimeoutSeconds ?? config.ORDER_APPROVAL_TIMEOUT_SECONDS;
+          const expiresAt = new Date(nowMs + approvalTimeoutSeconds * 1000).toISOString();
+          await ctx.run("record orders", () =>
+            insertOrders(
+              db,
+              orders.map((order) => ({
+                id: order.orderId,
+                supplier: order.supplier,
+                currency: order.currency,
+                analysisId,
+                lines: order.lines,
+                createdAt: new Date(nowMs).toISOString(),
+                expiresAt,
+              })),
+            ),
+          );
           for (const order of orders) {
             ctx.workflowSendClient<OrderWorkflow>({ name: orderWorkflowName }, order.orderId).run({
               supplier: order.supplier,
               currency: order.currency,
-              analysisId: input.analysisId ?? null,
-              approvalTimeoutSeconds: input.approvalTimeoutSeconds ?? config.ORDER_APPROVAL_TIMEOUT_SECONDS,
+              analysisId,
+              approvalTimeoutSeconds,
               lines: order.lines,
             });
           }

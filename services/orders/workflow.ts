@@ -12,7 +12,7 @@ import {
   findSupplier,
   decideOrder,
   editOrder,
-  insertOrder,
+  ensureOrder,
   recordDelivery,
   recordReceipt,
   type OrderRecord,
@@ -138,7 +138,7 @@ export function createOrderWorkflow(deps: ServiceDependencies) {
           const createdMs = await ctx.date.now();
           const timeoutMs = draft.approvalTimeoutSeconds * 1000;
           await ctx.run("record order", () =>
-            insertOrder(db, {
+            ensureOrder(db, {
               id: orderId,
               ...draft,
               createdAt: isoAt(createdMs),
@@ -310,7 +310,10 @@ export function createOrderWorkflow(deps: ServiceDependencies) {
               .objectClient<ProductObject>({ name: productObjectName }, line.productId)
               .receiveStock({ receiptId: `${orderId}/${receiptId}`, quantity: line.quantity });
           }
-          if (receipt.status === "received") await ctx.promise<"received">("received").resolve("received");
+          // A repeated receipt finds the order already closed: the promise is resolved only once.
+          const received = ctx.promise<"received">("received");
+          if (receipt.status === "received" && (await received.peek()) === undefined)
+            await received.resolve("received");
           return { orderId, receiptId, status: receipt.status, received: receipt.accepted };
         },
       ),

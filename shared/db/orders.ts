@@ -4,6 +4,7 @@
  * step (same order id, event key or receipt id) changes nothing — and every status change is a
  * guarded update, so two people deciding at once cannot both win.
  */
+import { formatFixed4, parseFixed4 } from "../ingest/decimal.ts";
 import {
   acceptReceipt,
   editedQuantities,
@@ -80,30 +81,58 @@ async function addEvent(
     on conflict (order_id, event_key) do nothing`;
 }
 
-export async function insertOrder(sql: Database, order: NewOrder): Promise<void> {
-  await sql.begin(async (tx) => {
-    const created = await tx`
-      insert into purchase_orders (id, supplier, currency, status, analysis_id, created_at, expires_at)
-      values (${order.id}, ${order.supplier}, ${order.currency}, 'awaiting_approval', ${order.analysisId},
-              ${order.createdAt}, ${order.expiresAt})
-      on conflict (id) do nothing returning id`;
-    if (created.length === 0) return;
-    const rows = order.lines.map((line) => ({
-      order_id: order.id,
-      product_id: line.productId,
-      sku: line.sku,
-      quantity: line.quantity,
-      unit_price: line.unitPrice,
-      price_source: line.priceSource,
-    }));
-    await tx`insert into purchase_order_lines ${tx(rows)}`;
-    await addEvent(tx, order.id, {
-      key: "created",
-      kind: "created",
-      at: order.createdAt,
-      detail: { lines: order.lines.length, analysisId: order.analysisId, expiresAt: order.expiresAt },
-    });
+/** An analysis whose recommendations were already turned into orders. */
+export class AnalysisOrderedError extends Error {
+  override readonly name = "AnalysisOrderedError";
+}
+
+async function insertOrder(tx: Transaction, order: NewOrder): Promise<void> {
+  const created = await tx`
+    insert into purchase_orders (id, supplier, currency, status, analysis_id, created_at, expires_at)
+    values (${order.id}, ${order.supplier}, ${order.currency}, 'awaiting_approval', ${order.analysisId},
+            ${order.createdAt}, ${order.expiresAt})
+    on conflict (id) do nothing returning id`;
+  if (created.length === 0) return;
+  const rows = order.lines.map((line) => ({
+    order_id: order.id,
+    product_id: line.productId,
+    sku: line.sku,
+    quantity: line.quantity,
+    unit_price: line.unitPrice,
+    price_source: line.priceSource,
+  }));
+  await tx`insert into purchase_order_lines ${tx(rows)}`;
+  await addEvent(tx, order.id, {
+    key: "created",
+    kind: "created",
+    at: order.createdAt,
+    detail: { lines: order.lines.length, analysisId: order.analysisId, expiresAt: order.expiresAt },
   });
+}
+
+/**
+ * Records new orders all-or-nothing (again: nothing changes). Orders from an analysis are created
+ * once: another set of orders for the same analysis is refused, even when both are made at once.
+ */
+export async function insertOrders(sql: Database, orders: readonly NewOrder[]): Promise<void> {
+  await sql.begin(async (tx) => {
+    for (const analysisId of new Set(orders.flatMap((order) => order.analysisId ?? []))) {
+      await tx`select pg_advisory_xact_lock(hashtext(${`orders-of-${analysisId}`}))`;
+      const others = await tx<{ id: string }[]>`
+        select id from purchase_orders where analysis_id = ${analysisId}
+          and not (id = any(${tx.array(orders.map((order) => order.id))})) order by id`;
+      if (others.length > 0)
+        throw new AnalysisOrderedError(
+          `analysis "${analysisId}" already has orders: ${others.map((row) => row.id).join(", ")}`,
+        );
+    }
+    for (const order of orders) await insertOrder(tx, order);
+  });
+}
+
+/** Records one order unless it exists (as the workflow does, whoever started it); no analysis check. */
+export async function ensureOrder(sql: Database, order: NewOrder): Promise<void> {
+  await sql.begin((tx) => insertOrder(tx, order));
 }
 
 export interface OrderLineRecord extends OrderLine {
@@ -155,13 +184,27 @@ const summaryColumns = (sql: Database | Transaction) =>
     where l.order_id = o.id) as total,
   (select count(*)::int from purchase_order_lines l where l.order_id = o.id and l.quantity > 0) as line_count`);
 
+/** numeric text as an amount with 2-4 decimals ("79.6000" → "79.60"). */
+function amount(text: string): string;
+function amount(text: string | null): string | null;
+function amount(text: string | null): string | null {
+  if (text === null) return null;
+  const value = parseFixed4(text);
+  return value === undefined ? text : formatFixed4(value);
+}
+
+function summaryOf(row: OrderSummary): OrderSummary {
+  return { ...row, total: amount(row.total) };
+}
+
 async function orderLines(sql: Database | Transaction, id: string): Promise<OrderLineRecord[]> {
-  return sql<OrderLineRecord[]>`
+  const rows = await sql<OrderLineRecord[]>`
     select l.product_id, l.sku, p.name, l.quantity, l.received, p.min_order_qty as minimum_order_quantity,
       p.pack_size, l.unit_price::text as unit_price, l.price_source,
       (l.quantity * l.unit_price)::numeric(16, 4)::text as line_total
     from purchase_order_lines l join products p on p.id = l.product_id
     where l.order_id = ${id} order by l.sku`;
+  return rows.map((row) => ({ ...row, unitPrice: amount(row.unitPrice), lineTotal: amount(row.lineTotal) }));
 }
 
 export async function findOrder(sql: Database, id: string): Promise<OrderRecord | undefined> {
@@ -172,7 +215,7 @@ export async function findOrder(sql: Database, id: string): Promise<OrderRecord 
   const events = await sql<OrderEvent[]>`
     select kind, ${sql.unsafe(iso("at"))} as at, detail from purchase_order_events
     where order_id = ${id} order by at, id`;
-  return { ...summary, lines: await orderLines(sql, id), events };
+  return { ...summaryOf(summary), lines: await orderLines(sql, id), events };
 }
 
 export async function listOrders(
@@ -181,12 +224,13 @@ export async function listOrders(
 ): Promise<OrderSummary[]> {
   const status = options.status ?? null;
   const productId = options.productId ?? null;
-  return sql<OrderSummary[]>`
+  const rows = await sql<OrderSummary[]>`
     select ${summaryColumns(sql)} from purchase_orders o
     where (${status}::text is null or o.status = ${status})
       and (${productId}::text is null or exists (
         select 1 from purchase_order_lines l where l.order_id = o.id and l.product_id = ${productId}))
     order by o.created_at desc, o.id limit ${options.limit}`;
+  return rows.map(summaryOf);
 }
 
 /** Units of each product ordered and not yet received, over every open order. */
@@ -405,12 +449,4 @@ export async function applyStockReceipt(
         : await tx<{ stock: number }[]>`select stock from products where id = ${receipt.productId}`;
     return row?.stock;
   });
-}
-
-/** Ids of the orders created from an analysis. */
-export async function ordersOfAnalysis(sql: Database, analysisId: string): Promise<string[]> {
-  const rows = await sql<
-    { id: string }[]
-  >`select id from purchase_orders where analysis_id = ${analysisId} order by id`;
-  return rows.map((row) => row.id);
 }

@@ -18,7 +18,7 @@ export interface Candidate {
   readonly sku: string;
   readonly quantity: number;
   readonly unitPrice: Price | null;
-  /** Where the unit price comes from (a price source's label, or the catalogue). */
+  /** The web source of the unit price (its label); null for the catalogue unit cost. */
   readonly priceSource: string | null;
   readonly supplier: string | null;
   readonly currency: string;
