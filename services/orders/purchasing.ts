@@ -23,9 +23,10 @@ import { CreateOrdersInput, OrderStatus, SupplierInput } from "../../shared/orde
 import type { ServiceDependencies } from "../dependencies.ts";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../errors.ts";
 import { schemaInput, serviceOptions } from "../options.ts";
+import type { ServiceName } from "../registry.ts";
 import { orderWorkflowName, type OrderWorkflow } from "./workflow.ts";
 
-export const purchasingServiceName = "purchasing";
+export const purchasingServiceName = "purchasing" satisfies ServiceName;
 
 export interface CreatedOrder extends PlannedOrder {
   readonly orderId: string;

@@ -32,11 +32,11 @@ import { deliverEmail, EmailRejectedError } from "../delivery/email.ts";
 import { deliverWebhook, WebhookRejectedError } from "../delivery/webhook.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
-import { checkedKey, schemaInput, serviceOptions } from "../options.ts";
+import { checkedKey, schemaInput, serviceOptions, stepRetries } from "../options.ts";
 import type { ProductObject } from "../product/index.ts";
-import { productObjectName } from "../product/index.ts";
+import { productObjectName, type ServiceName } from "../registry.ts";
 
-export const orderWorkflowName = "order";
+export const orderWorkflowName = "order" satisfies ServiceName;
 
 /** What the person decided; the promise `decision` carries it from `approve`/`reject` to `run`. */
 type Decision = "approved" | "rejected";
@@ -57,6 +57,14 @@ type Channel =
   | { readonly kind: "webhook"; readonly url: string }
   | { readonly kind: "email"; readonly to: string }
   | { readonly kind: "none"; readonly reason: string };
+
+/** The order as sent: its message id and time come from the journal, so every attempt is identical. */
+interface OutgoingOrder {
+  readonly id: string;
+  readonly timestampSeconds: number;
+  readonly body: string;
+  readonly document: OrderDocument;
+}
 
 function orderKey(ctx: { readonly key: string }): string {
   return checkedKey(ctx, OrderId, "order id");
@@ -128,6 +136,42 @@ export function createOrderWorkflow(deps: ServiceDependencies) {
     }
   }
 
+  /**
+   * Sends until the supplier takes the order, refuses it (a permanent 4xx / SMTP 5xx), or
+   * ORDER_DELIVERY_GIVE_UP_HOURS have passed: each round is a step retried within the invocation's
+   * retry window, then a durable pause (1 minute, doubling to an hour). Every attempt carries the
+   * same message id, time and body. Answers null once delivered, else why it was not.
+   */
+  async function deliver(ctx: restate.WorkflowContext, channel: Channel, message: OutgoingOrder) {
+    if (channel.kind === "none") return channel.reason;
+    const startedMs = await ctx.date.now();
+    for (let round = 1; ; round++) {
+      const outcome = await ctx
+        .run(
+          `send order to supplier (round ${round})`,
+          async () => {
+            try {
+              await send(channel, message);
+              return { refused: null };
+            } catch (failure) {
+              if (failure instanceof WebhookRejectedError || failure instanceof EmailRejectedError)
+                return { refused: failure.message };
+              throw failure;
+            }
+          },
+          stepRetries(config, 0.5),
+        )
+        .catch((failure: unknown) => {
+          if (failure instanceof restate.TerminalError) return { failed: failure.message };
+          throw failure;
+        });
+      if ("refused" in outcome) return outcome.refused;
+      if ((await ctx.date.now()) - startedMs >= config.ORDER_DELIVERY_GIVE_UP_HOURS * 3_600_000)
+        return `not delivered within ${config.ORDER_DELIVERY_GIVE_UP_HOURS} hours: ${outcome.failed}`;
+      await ctx.sleep(Math.min(60_000 * 2 ** (round - 1), 3_600_000), `delivery pause ${round}`);
+    }
+  }
+
   return restate.workflow({
     name: orderWorkflowName,
     handlers: {
@@ -185,31 +229,7 @@ export function createOrderWorkflow(deps: ServiceDependencies) {
             document: JSON.parse(prepared.body) as OrderDocument,
           };
           const channel = prepared.channel;
-          const error = await ctx
-            .run(
-              "send order to supplier",
-              async () => {
-                if (channel.kind === "none") return channel.reason;
-                try {
-                  await send(channel, message);
-                  return null;
-                } catch (failure) {
-                  if (failure instanceof WebhookRejectedError || failure instanceof EmailRejectedError)
-                    throw new restate.TerminalError(failure.message);
-                  throw failure;
-                }
-              },
-              {
-                maxRetryAttempts: config.ORDER_DELIVERY_MAX_ATTEMPTS,
-                initialRetryInterval: 500,
-                retryIntervalFactor: 2,
-                maxRetryInterval: 600_000,
-              },
-            )
-            .catch((failure: unknown) => {
-              if (failure instanceof restate.TerminalError) return failure.message;
-              throw failure;
-            });
+          const error = await deliver(ctx, channel, message);
           const deliveredAt = isoAt(await ctx.date.now());
           const channelKind = channel.kind === "none" ? null : channel.kind;
           await ctx.run("record delivery", () =>

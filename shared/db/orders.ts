@@ -4,7 +4,7 @@
  * step (same order id, event key or receipt id) changes nothing — and every status change is a
  * guarded update, so two people deciding at once cannot both win.
  */
-import { formatFixed4, parseFixed4 } from "../ingest/decimal.ts";
+import { formatFixed4, parseFixed4 } from "../money/index.ts";
 import {
   acceptReceipt,
   editedQuantities,

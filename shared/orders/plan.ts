@@ -4,7 +4,7 @@
  * stake, and the kept lines are grouped into one order per supplier and currency — the product's
  * supplier, else the source of its best price.
  */
-import { formatFixed4, multiplyFixed4, parseFixed4, type Fixed4 } from "../ingest/decimal.ts";
+import { formatFixed4, multiplyFixed4, parseFixed4, type Fixed4 } from "../money/index.ts";
 import { OrderRuleError } from "./errors.ts";
 
 export interface Price {

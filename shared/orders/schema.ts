@@ -1,6 +1,7 @@
 /** Wire types of purchase orders as Effect Schemas: creating, deciding, editing, receiving, suppliers. */
 import { Schema } from "effect";
-import { CurrencyCode, DecimalAmount, identifier } from "../catalog/product.ts";
+import { identifier } from "../ids/index.ts";
+import { CurrencyCode, DecimalAmount } from "../money/index.ts";
 
 export const OrderId = identifier("an order id");
 export const ReceiptId = identifier("a receipt id");

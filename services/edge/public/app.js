@@ -99,7 +99,12 @@ async function callIngress(path, { body, contentType = "application/json", heade
   for (let attempt = 0; ; attempt++) {
     const response = await fetch(`/api/ingress/${path}`, {
       method: "POST",
-      headers: { "content-type": contentType, accept: "application/json", ...headers },
+      headers: {
+        "content-type": contentType,
+        accept: "application/json",
+        "x-procure-client": "dashboard",
+        ...headers,
+      },
       body: contentType === "application/json" ? JSON.stringify(body ?? {}) : body,
     });
     const text = await response.text();
