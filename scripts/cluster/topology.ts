@@ -81,8 +81,6 @@ export function restateNodeEnv(
     RESTATE_BIFROST__DEFAULT_PROVIDER: "replicated",
     RESTATE_METADATA_SERVER__TYPE: "replicated",
     RESTATE_METADATA_CLIENT__ADDRESSES: JSON.stringify(ports.nodes.map(nodeUrl)),
-    // Three nodes share one machine: bound RocksDB's memory (the default is 2 GiB per node).
-    RESTATE_ROCKSDB_TOTAL_MEMORY_SIZE: "512 MiB",
     ...(options.partitions === undefined
       ? {}
       : { RESTATE_DEFAULT_NUM_PARTITIONS: String(options.partitions) }),

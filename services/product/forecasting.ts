@@ -13,12 +13,14 @@ import {
   AdviceResponse,
   ForecastResponse,
 } from "../../shared/catalog/insights.ts";
+import { openOrderQuantity } from "../../shared/db/orders.ts";
 import { latestObservations } from "../../shared/db/prices.ts";
 import { recentSalesValues, settleRetrains } from "../../shared/db/sales.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
 import { schemaInput, schemaOutput, stepRetries } from "../options.ts";
 import { armedInvocationPending } from "../runtime/invocations.ts";
+import { evaluateAlerts, holdModelToAccount } from "./alerts.ts";
 import { loadProduct, productKey } from "./catalog.ts";
 import { productObjectName } from "../registry.ts";
 import type { ProductObject } from "./index.ts";
@@ -75,6 +77,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         _request: RetrainRequest,
       ): Promise<{ scheduled: boolean }> => {
         productKey(ctx);
+        await holdModelToAccount(ctx, deps);
         const retrain = (await ctx.get("retrain")) ?? idleRetrain;
         if (retrain.scheduled && (await armedRetrainPending(ctx, retrain))) return { scheduled: false };
         const handle = ctx
@@ -135,6 +138,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
           runs: previous.runs + 1,
         };
         ctx.set("retrain", retrain);
+        await evaluateAlerts(ctx, deps);
         return retrain;
       },
     ),
@@ -165,10 +169,11 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         const pointer = await currentModel(ctx);
         const now = await ctx.date.now();
         return ctx.run("purchase advice", async () => {
-          const [model, observations, salesValues] = await Promise.all([
+          const [model, observations, salesValues, onOrder] = await Promise.all([
             loadModel(deps, pointer.path),
             latestObservations(deps.db, product.id),
             recentSalesValues(deps.db),
+            openOrderQuantity(deps.db, product.id),
           ]);
           return adviceResponse({
             product,
@@ -177,6 +182,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
             bestPrice: bestQuote(observations, product.currency, now),
             salesValues,
             demandCv: pointer.demandCv,
+            onOrder,
           });
         });
       },

@@ -102,7 +102,7 @@ describe("a 3-node Restate cluster with 2 service replicas under kill -9", () =>
         RETRAIN_DEBOUNCE_SECONDS: "1",
         ANTHROPIC_API_KEY: "",
         ANTHROPIC_BASE_URL: "",
-        SCRAPE_ALLOW_PRIVATE_HOSTS: "127.0.0.1",
+        SCRAPE_ALLOW_PRIVATE_HOSTS: "127.0.0.1:*",
         SCRAPE_MIN_HOST_INTERVAL_MS: "0",
         SCRAPE_TIMEOUT_MS: "1500",
         SCRAPE_MAX_RETRIES: "1",
@@ -222,10 +222,11 @@ describe("a 3-node Restate cluster with 2 service replicas under kill -9", () =>
     const seenAlone = new Set<string>();
     const deadline = Date.now() + 60_000;
     while (seenAlone.size < scheduled.length && Date.now() < deadline) {
+      // A query across the partitions of three busy nodes can fail now and then: ask again.
       const rows = await adminQuery(
         `select target_service_key as product, status from sys_invocation where target_service_name = 'product' and target_handler_name = 'scheduledScrape' and status <> 'completed'`,
         cluster.adminUrl,
-      );
+      ).catch(() => []);
       for (const id of scheduled) {
         const mine = rows.filter((row) => row.product === id);
         expect(mine.filter((row) => row.status === "scheduled").length, id).toBeLessThanOrEqual(1);
