@@ -8,6 +8,8 @@ export interface CommandContext {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
   readonly stdin: NodeJS.ReadableStream;
+  /** `--json` was given: print the raw answer for scripts instead of the human-readable view. */
+  readonly json: boolean;
 }
 
 export interface Command {
@@ -21,10 +23,6 @@ export interface Command {
 /** A command-line mistake: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
-}
-
-export function printJson(stream: NodeJS.WritableStream, value: unknown): void {
-  stream.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function ingressHeaders(config: Config): Record<string, string> {

@@ -6,6 +6,7 @@ import "../../shared/runtime/polyfill.ts";
 import * as clients from "@restatedev/restate-sdk-clients";
 import { loadConfig } from "../../shared/config/index.ts";
 import { UsageError, ingressHeaders, type Command } from "./command.ts";
+import { exitCodeForStatus, exitCodeHelp, exitCodes } from "./output.ts";
 import { accuracyCommand, alertsCommand, modelCommand } from "./commands/alerts.ts";
 import { analyseCommand, analysisCommand } from "./commands/analyse.ts";
 import { doctorCommand } from "./commands/doctor.ts";
@@ -53,7 +54,11 @@ function help(): string {
     "",
     ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     "",
+    "Answers are printed for people (tables, units, dates in UTC); add --json to any command for the",
+    "raw JSON answer, for scripts.",
     "Run `procure <command> --help` for a command's arguments.",
+    "",
+    exitCodeHelp,
   ].join("\n");
 }
 
@@ -65,41 +70,45 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     process.stdout.write(`${help()}\n`);
-    return name === undefined ? 2 : 0;
+    return name === undefined ? exitCodes.usage : exitCodes.ok;
   }
   const command = commands.find((candidate) => candidate.name === name);
   if (!command) {
     process.stderr.write(`procure: unknown command "${name}"\n\n${help()}\n`);
-    return 2;
+    return exitCodes.usage;
   }
   if (args.includes("--help")) {
-    process.stdout.write(`usage: ${command.usage}\n`);
-    return 0;
+    process.stdout.write(`usage: ${command.usage} [--json]\n\n${exitCodeHelp}\n`);
+    return exitCodes.ok;
   }
   const config = loadConfig();
   const ingress = clients.connect({ url: config.RESTATE_INGRESS_URL, headers: ingressHeaders(config) });
   try {
-    return await command.run(args, {
-      config,
-      ingress,
-      stdout: process.stdout,
-      stderr: process.stderr,
-      stdin: process.stdin,
-    });
+    return await command.run(
+      args.filter((arg) => arg !== "--json"),
+      {
+        config,
+        ingress,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        stdin: process.stdin,
+        json: args.includes("--json"),
+      },
+    );
   } catch (error) {
     if (error instanceof UsageError || isArgumentError(error)) {
       process.stderr.write(`procure ${command.name}: ${error.message}\nusage: ${command.usage}\n`);
-      return 2;
+      return exitCodes.usage;
     }
     if (error instanceof clients.HttpCallError) {
       process.stderr.write(`procure ${command.name}: ${error.status} ${error.message}\n`);
-      return 1;
+      return exitCodeForStatus(error.status);
     }
     if (error instanceof TypeError && error.message.includes("fetch failed")) {
       process.stderr.write(
         `procure ${command.name}: cannot reach the Restate ingress at ${config.RESTATE_INGRESS_URL} (is \`npm start\` running?)\n`,
       );
-      return 1;
+      return exitCodes.unreachable;
     }
     throw error;
   }

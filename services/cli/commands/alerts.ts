@@ -6,7 +6,8 @@
 import { parseArgs } from "node:util";
 import type { AlertRuleInput } from "../../../shared/alerts/rules.ts";
 import type { AlertsService } from "../../alerts.ts";
-import { UsageError, printJson, type Command, type CommandContext } from "../command.ts";
+import { UsageError, type Command, type CommandContext } from "../command.ts";
+import { printOutput } from "../output.ts";
 import { productFor } from "./products.ts";
 
 const alertsService = (context: CommandContext) =>
@@ -76,19 +77,19 @@ export const alertsCommand: Command = {
     const service = alertsService(context);
     if (action === "list") {
       const limit = numberFlag("limit", values.limit);
-      printJson(
-        context.stdout,
+      printOutput(
+        context,
         await service.list({
           ...(values.product !== undefined && { productId: values.product }),
           ...(values.open && { open: true }),
           ...(limit !== undefined && { limit }),
         }),
       );
-    } else if (action === "rules") printJson(context.stdout, await service.rules());
-    else if (action === "add") printJson(context.stdout, await service.addRule(ruleInput(argument, values)));
+    } else if (action === "rules") printOutput(context, await service.rules());
+    else if (action === "add") printOutput(context, await service.addRule(ruleInput(argument, values)));
     else if (action === "remove") {
       if (!argument || !/^\d+$/.test(argument)) throw new UsageError("missing the numeric rule id");
-      printJson(context.stdout, await service.removeRule({ ruleId: Number(argument) }));
+      printOutput(context, await service.removeRule({ ruleId: Number(argument) }));
     } else throw new UsageError(`unknown action "${action}"`);
     return 0;
   },
@@ -101,12 +102,12 @@ export const modelCommand: Command = {
   async run(args, context) {
     const [action, id, version] = args;
     const product = productFor(context, id);
-    if (action === "history") printJson(context.stdout, await product.modelHistory());
+    if (action === "history") printOutput(context, await product.modelHistory());
     else if (action === "rollback") {
       if (version !== undefined && !/^\d+$/.test(version))
         throw new UsageError("the version is a whole number");
-      printJson(
-        context.stdout,
+      printOutput(
+        context,
         await product.rollbackModel(version === undefined ? {} : { version: Number(version) }),
       );
     } else throw new UsageError('expected "history" or "rollback"');
@@ -119,7 +120,7 @@ export const accuracyCommand: Command = {
   summary: "realized forecast accuracy and interval coverage against the backtests, by ABC/XYZ class",
   usage: "procure accuracy",
   async run(_args, context) {
-    printJson(context.stdout, await alertsService(context).accuracy());
+    printOutput(context, await alertsService(context).accuracy());
     return 0;
   },
 };

@@ -5,7 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import type { AnalysisResult, AnalysisWorkflow } from "../../analysis/index.ts";
-import { UsageError, printJson, type Command, type CommandContext } from "../command.ts";
+import { UsageError, type Command, type CommandContext } from "../command.ts";
+import { exitCodes, printOutput } from "../output.ts";
 
 function analysis(context: CommandContext, id: string) {
   return context.ingress.workflowClient<AnalysisWorkflow>({ name: "analysis" }, id);
@@ -16,15 +17,15 @@ function newAnalysisId(): string {
   return `analysis-${stamp}-${randomBytes(3).toString("hex")}`;
 }
 
-function printResult(context: CommandContext, result: AnalysisResult, json: boolean | undefined): void {
-  if (json) printJson(context.stdout, result.report);
+function printResult(context: CommandContext, result: AnalysisResult): void {
+  if (context.json) printOutput(context, result.report);
   else context.stdout.write(result.markdown);
 }
 
 export const analyseCommand: Command = {
   name: "analyse",
   summary: "start an analysis of which products to buy (Monitor + Analyst)",
-  usage: "procure analyse [--products ID,ID,...] [--id ANALYSIS-ID] [--wait] [--json]",
+  usage: "procure analyse [--products ID,ID,...] [--id ANALYSIS-ID] [--wait]",
   async run(args, context) {
     const { values } = parseArgs({
       args: [...args],
@@ -32,7 +33,6 @@ export const analyseCommand: Command = {
         products: { type: "string" },
         id: { type: "string" },
         wait: { type: "boolean" },
-        json: { type: "boolean" },
       },
     });
     const products = values.products
@@ -45,11 +45,11 @@ export const analyseCommand: Command = {
     const client = analysis(context, id);
     const submission = await client.workflowSubmit(products === undefined ? {} : { products });
     if (!values.wait) {
-      printJson(context.stdout, { id, invocationId: submission.invocationId, status: submission.status });
+      printOutput(context, { id, invocationId: submission.invocationId, status: submission.status });
       return 0;
     }
     context.stderr.write(`analysis ${id} started; waiting for its report\n`);
-    printResult(context, await client.workflowAttach(), values.json);
+    printResult(context, await client.workflowAttach());
     return 0;
   },
 };
@@ -57,22 +57,17 @@ export const analyseCommand: Command = {
 export const analysisCommand: Command = {
   name: "analysis",
   summary: "show an analysis's status, and its report once completed",
-  usage: "procure analysis <analysis-id> [--json]",
+  usage: "procure analysis <analysis-id>",
   async run(args, context) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      options: { json: { type: "boolean" } },
-      allowPositionals: true,
-    });
-    const id = positionals[0];
+    const id = args[0];
     if (id === undefined) throw new UsageError("missing the analysis id");
     const client = analysis(context, id);
     const status = await client.status();
     if (status.status !== "completed") {
-      printJson(context.stdout, status);
-      return status.status === "failed" ? 1 : 0;
+      printOutput(context, status);
+      return status.status === "failed" ? exitCodes.failed : exitCodes.ok;
     }
-    printResult(context, await client.report(), values.json);
+    printResult(context, await client.report());
     return 0;
   },
 };

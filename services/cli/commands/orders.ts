@@ -7,7 +7,8 @@ import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import type { PurchasingService } from "../../orders/purchasing.ts";
 import type { OrderWorkflow } from "../../orders/workflow.ts";
-import { UsageError, printJson, type Command, type CommandContext } from "../command.ts";
+import { UsageError, type Command, type CommandContext } from "../command.ts";
+import { printOutput } from "../output.ts";
 
 const orderUsage = [
   "procure order create (--analysis ANALYSIS-ID | --lines SKU=QTY,...) [--budget AMOUNT --currency USD] [--expires-in SECONDS] [--id PREFIX]",
@@ -72,8 +73,8 @@ export const orderCommand: Command = {
         if (values.budget !== undefined && values.currency === undefined)
           throw new UsageError("--budget needs --currency (e.g. --currency USD)");
         const approvalTimeoutSeconds = wholeSeconds(values["expires-in"]);
-        printJson(
-          context.stdout,
+        printOutput(
+          context,
           await purchasing.create({
             ...(values.analysis !== undefined && { analysisId: values.analysis }),
             ...(lines !== undefined && { lines }),
@@ -87,8 +88,8 @@ export const orderCommand: Command = {
         return 0;
       }
       case "list":
-        printJson(
-          context.stdout,
+        printOutput(
+          context,
           await purchasing.list({
             ...(values.status !== undefined && { status: values.status as never }),
             ...(values.product !== undefined && { productId: values.product }),
@@ -96,11 +97,11 @@ export const orderCommand: Command = {
         );
         return 0;
       case "show":
-        printJson(context.stdout, await orderClient(context, id).show());
+        printOutput(context, await orderClient(context, id).show());
         return 0;
       case "approve":
-        printJson(
-          context.stdout,
+        printOutput(
+          context,
           await orderClient(context, id).approve({
             by,
             ...(values.note !== undefined && { note: values.note }),
@@ -109,8 +110,8 @@ export const orderCommand: Command = {
         );
         return 0;
       case "reject":
-        printJson(
-          context.stdout,
+        printOutput(
+          context,
           await orderClient(context, id).reject({
             by,
             ...(values.note !== undefined && { note: values.note }),
@@ -119,11 +120,11 @@ export const orderCommand: Command = {
         return 0;
       case "edit":
         if (lines === undefined) throw new UsageError("edit needs --lines SKU=QTY,...");
-        printJson(context.stdout, await orderClient(context, id).edit({ by, lines }));
+        printOutput(context, await orderClient(context, id).edit({ by, lines }));
         return 0;
       case "receive":
-        printJson(
-          context.stdout,
+        printOutput(
+          context,
           await orderClient(context, id).receive({
             by,
             receiptId: values.receipt ?? `receipt-${randomBytes(6).toString("hex")}`,
@@ -152,8 +153,8 @@ export const supplierCommand: Command = {
     const id = positionals[0];
     if (id === undefined) throw new UsageError("missing the supplier");
     const purchasing = context.ingress.serviceClient<PurchasingService>({ name: "purchasing" });
-    printJson(
-      context.stdout,
+    printOutput(
+      context,
       await purchasing.setSupplier({
         id,
         ...(values.webhook !== undefined && { webhookUrl: values.webhook }),

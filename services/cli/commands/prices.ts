@@ -6,7 +6,8 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { extractPriceFromFile, parsePriceLines } from "../../../shared/pricing/cli.ts";
 import type { SchedulerService } from "../../scheduler.ts";
-import { UsageError, printJson, type Command } from "../command.ts";
+import { UsageError, type Command } from "../command.ts";
+import { printOutput } from "../output.ts";
 import { productFor } from "./products.ts";
 
 export const sourcesCommand: Command = {
@@ -21,16 +22,16 @@ export const sourcesCommand: Command = {
     });
     const [id, action = "list", target] = positionals;
     const product = productFor(context, id);
-    if (action === "list") printJson(context.stdout, await product.sources());
+    if (action === "list") printOutput(context, await product.sources());
     else if (action === "add") {
       if (!target) throw new UsageError("missing the source url");
-      printJson(
-        context.stdout,
+      printOutput(
+        context,
         await product.addSource({ url: target, ...(values.label !== undefined && { label: values.label }) }),
       );
     } else if (action === "remove") {
       if (!target || !/^\d+$/.test(target)) throw new UsageError("missing the numeric source id");
-      printJson(context.stdout, await product.removeSource({ sourceId: Number(target) }));
+      printOutput(context, await product.removeSource({ sourceId: Number(target) }));
     } else throw new UsageError(`unknown action "${action}"`);
     return 0;
   },
@@ -41,7 +42,7 @@ export const scrapeCommand: Command = {
   summary: "scrape a product's sources now",
   usage: "procure scrape <product-id>",
   async run(args, context) {
-    printJson(context.stdout, await productFor(context, args[0]).scrape());
+    printOutput(context, await productFor(context, args[0]).scrape());
     return 0;
   },
 };
@@ -59,8 +60,8 @@ export const scheduleCommand: Command = {
     });
     const [id, action] = positionals;
     if (id === "all") {
-      printJson(
-        context.stdout,
+      printOutput(
+        context,
         await context.ingress.serviceClient<SchedulerService>({ name: "scheduler" }).scrapeAll(),
       );
       return 0;
@@ -69,13 +70,13 @@ export const scheduleCommand: Command = {
     if (action === "start") {
       if (values.every !== undefined && !/^\d+$/.test(values.every))
         throw new UsageError("--every takes whole seconds");
-      printJson(
-        context.stdout,
+      printOutput(
+        context,
         await product.startSchedule(
           values.every !== undefined ? { intervalSeconds: Number(values.every) } : {},
         ),
       );
-    } else if (action === "stop") printJson(context.stdout, await product.stopSchedule());
+    } else if (action === "stop") printOutput(context, await product.stopSchedule());
     else throw new UsageError('expected "start" or "stop"');
     return 0;
   },

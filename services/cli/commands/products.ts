@@ -1,7 +1,8 @@
 /** `procure create|update|show|stock`: the everyday product calls. */
 import { parseArgs } from "node:util";
 import type { ProductObject } from "../../product/index.ts";
-import { UsageError, printJson, type Command, type CommandContext } from "../command.ts";
+import { UsageError, type Command, type CommandContext } from "../command.ts";
+import { printOutput } from "../output.ts";
 
 export function productFor(context: CommandContext, id: string | undefined) {
   if (!id) throw new UsageError("missing the product id");
@@ -46,8 +47,8 @@ function upsertCommand(name: "create" | "update", summary: string): Command {
       };
       const leadTimeDays = wholeNumber("lead-time", values["lead-time"]);
       const stock = wholeNumber("stock", values.stock);
-      printJson(
-        context.stdout,
+      printOutput(
+        context,
         await productFor(context, positionals[0]).upsert({
           ...input,
           ...(leadTimeDays !== undefined && { leadTimeDays }),
@@ -67,7 +68,7 @@ export const showCommand: Command = {
   summary: "show a product's status",
   usage: "procure show <product-id>",
   async run(args, context) {
-    printJson(context.stdout, await productFor(context, args[0]).status());
+    printOutput(context, await productFor(context, args[0]).status());
     return 0;
   },
 };
@@ -79,7 +80,7 @@ export const stockCommand: Command = {
   async run(args, context) {
     const stock = wholeNumber("quantity", args[1]);
     if (stock === undefined) throw new UsageError("missing the quantity");
-    printJson(context.stdout, await productFor(context, args[0]).setStock({ stock }));
+    printOutput(context, await productFor(context, args[0]).setStock({ stock }));
     return 0;
   },
 };

@@ -4,7 +4,8 @@ import * as clients from "@restatedev/restate-sdk-clients";
 import { basename } from "node:path";
 import type { UploadResult } from "../../ingestion.ts";
 import type { IngestionService } from "../../ingestion.ts";
-import { UsageError, ingressHeaders, printJson, type Command, type CommandContext } from "../command.ts";
+import { UsageError, ingressHeaders, type Command, type CommandContext } from "../command.ts";
+import { exitCodeForStatus, exitCodes, printOutput } from "../output.ts";
 
 const pollIntervalMs = 500;
 const pollTimeoutMs = 15_000;
@@ -107,7 +108,7 @@ export const uploadCommand: Command = {
     if (response.status !== 200) {
       const message = (JSON.parse(response.body) as { message?: string }).message ?? response.body;
       context.stderr.write(`${message}\n`);
-      return 1;
+      return exitCodeForStatus(response.status);
     }
     const result = JSON.parse(response.body) as UploadResult;
     context.stderr.write(
@@ -118,9 +119,9 @@ export const uploadCommand: Command = {
       result.retrainsRequested > 0 && !args.includes("--no-wait")
         ? await followRetrains(context, result.uploadId, result.retrainsRequested, waitSeconds)
         : 0;
-    printJson(context.stdout, { ...result, changedProducts: result.changedProducts.length });
-    if (failed === "timeout") return 3;
-    return failed > 0 ? 1 : 0;
+    printOutput(context, { ...result, changedProducts: result.changedProducts.length });
+    if (failed === "timeout") return exitCodes.timeout;
+    return failed > 0 ? exitCodes.failed : exitCodes.ok;
   },
 };
 
@@ -130,8 +131,8 @@ export const progressCommand: Command = {
   usage: "procure progress <upload-id>",
   async run(args, context) {
     if (!args[0]) throw new UsageError("missing the upload id");
-    printJson(
-      context.stdout,
+    printOutput(
+      context,
       await context.ingress
         .serviceClient<IngestionService>({ name: "ingestion" })
         .progress({ uploadId: args[0] }),
