@@ -241,7 +241,7 @@ export function createOrderWorkflow(deps: ServiceDependencies) {
                   at: deliveredAt,
                   detail:
                     channel.kind === "webhook"
-                      ? { url: channel.url }
+                      ? { host: new URL(channel.url).host }
                       : { to: channel.kind === "email" ? channel.to : null },
                 })
               : recordDelivery(db, orderId, {
