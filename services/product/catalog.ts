@@ -10,6 +10,7 @@ import {
 import { findProduct, saveProduct, updateStock } from "../../shared/db/products.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
+import { evaluateAlerts } from "./alerts.ts";
 import { checkedKey, schemaInput, schemaOutput } from "../options.ts";
 import type { ModelPointer, ProductState, RetrainState, ScheduleState, ScrapeSummary } from "./state.ts";
 
@@ -59,6 +60,7 @@ export function catalogHandlers(deps: ServiceDependencies) {
           async () => (await updateStock(deps.db, id, input.stock)) ?? null,
         );
         if (updated === null) throw new NotFoundError(`product "${id}" does not exist`);
+        await evaluateAlerts(ctx, deps);
         return updated;
       },
     ),

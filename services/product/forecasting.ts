@@ -20,6 +20,7 @@ import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
 import { schemaInput, schemaOutput, stepRetries } from "../options.ts";
 import { armedInvocationPending } from "../runtime/invocations.ts";
+import { evaluateAlerts, holdModelToAccount } from "./alerts.ts";
 import { loadProduct, productKey } from "./catalog.ts";
 import { productObjectName } from "../registry.ts";
 import type { ProductObject } from "./index.ts";
@@ -76,6 +77,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         _request: RetrainRequest,
       ): Promise<{ scheduled: boolean }> => {
         productKey(ctx);
+        await holdModelToAccount(ctx, deps);
         const retrain = (await ctx.get("retrain")) ?? idleRetrain;
         if (retrain.scheduled && (await armedRetrainPending(ctx, retrain))) return { scheduled: false };
         const handle = ctx
@@ -136,6 +138,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
           runs: previous.runs + 1,
         };
         ctx.set("retrain", retrain);
+        await evaluateAlerts(ctx, deps);
         return retrain;
       },
     ),

@@ -24,6 +24,7 @@ import { scrapeSource } from "../../shared/scrape/scrape-source.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import { schemaInput, schemaOutput } from "../options.ts";
+import { evaluateAlerts } from "./alerts.ts";
 import { loadProduct, productKey } from "./catalog.ts";
 import { productObjectName } from "../registry.ts";
 import type { ProductObject } from "./index.ts";
@@ -124,6 +125,7 @@ async function scrapeOnce(ctx: Ctx, deps: ServiceDependencies): Promise<ScrapeSu
     failed,
   };
   ctx.set("lastScrape", summary);
+  await evaluateAlerts(ctx, deps);
   return summary;
 }
 
