@@ -30,8 +30,8 @@ import {
   type AlertRecord,
 } from "../../shared/db/alerts.ts";
 import { latestSaleDate } from "../../shared/db/models.ts";
-import { openOrderQuantity } from "../../shared/db/orders.ts";
 import { latestObservations } from "../../shared/db/prices.ts";
+import { openOrderQuantity } from "../../shared/db/orders.ts";
 import { findProduct } from "../../shared/db/products.ts";
 import { dailySales } from "../../shared/db/sales.ts";
 import type { AlertsService } from "../alerts.ts";
