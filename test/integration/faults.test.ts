@@ -89,73 +89,80 @@ async function submitAnalysis(id: string, products: string[]): Promise<void> {
 }
 
 describe(`fault injection (seed ${seed}, ${rounds} rounds)`, () => {
-  it("keeps every invariant after kill -9 of the service or Restate, or a database cut, at random points", async () => {
-    const random = seededRandom(seed);
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-    const scheduled = "FAULT-SCHEDULED";
-    const schedule = productClient(scheduled, stack.ingressUrl);
-    await schedule.upsert({ name: "Scheduled chair", currency: "BRL" });
-    await schedule.addSource({ url: `${shop.url}/jsonld`, label: "shop" });
-    await schedule.startSchedule({ intervalSeconds: 2 });
+  it(
+    "keeps every invariant after kill -9 of the service or Restate, or a database cut, at random points",
+    { timeout: 30_000 + rounds * 60_000 },
+    async () => {
+      const random = seededRandom(seed);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+      const scheduled = "FAULT-SCHEDULED";
+      const schedule = productClient(scheduled, stack.ingressUrl);
+      await schedule.upsert({ name: "Scheduled chair", currency: "BRL" });
+      await schedule.addSource({ url: `${shop.url}/jsonld`, label: "shop" });
+      await schedule.startSchedule({ intervalSeconds: 2 });
 
-    const shared = "FAULT-SHARED";
-    let salesRows = 0;
-    for (let round = 0; round < rounds; round++) {
-      const point = pick(points);
-      const kind = pick(kinds);
-      const skus = [0, 1, 2].map((index) => `FAULT-${round}-${index}`);
-      const weeks = 20 + 5 * round;
-      const csv = plainSalesCsv([...skus, shared], weeks);
-      // New skus bring all their rows; the shared one grows to its longest file.
-      salesRows += skus.length * 2 * weeks + 2 * 5 * (round === 0 ? 4 : 1);
-      const inject = async () => {
-        if (kind === "service") {
-          await stack.killService();
-          await stack.startService();
-        } else if (kind === "restate") {
-          await stack.restartRestate("SIGKILL");
-        } else {
-          await proxy.cut();
-          await sleep(2000 + random() * 8000);
-          await proxy.restore();
+      const shared = "FAULT-SHARED";
+      let salesRows = 0;
+      for (let round = 0; round < rounds; round++) {
+        const point = pick(points);
+        const kind = pick(kinds);
+        const skus = [0, 1, 2].map((index) => `FAULT-${round}-${index}`);
+        const weeks = 20 + 5 * round;
+        const csv = plainSalesCsv([...skus, shared], weeks);
+        // New skus bring all their rows; the shared one grows to its longest file.
+        salesRows += skus.length * 2 * weeks + 2 * 5 * (round === 0 ? 4 : 1);
+        const inject = async () => {
+          if (kind === "service") {
+            await stack.killService();
+            await stack.startService();
+          } else if (kind === "restate") {
+            await stack.restartRestate("SIGKILL");
+          } else {
+            await proxy.cut();
+            await sleep(2000 + random() * 8000);
+            await proxy.restore();
+          }
+        };
+        const roundStart = Date.now();
+
+        const uploaded = uploadUntilStored(csv);
+        if (point === "upload") {
+          await sleep(random() * 300);
+          await inject();
         }
-      };
-      console.log(`fault round ${round}: ${kind} during ${point}`);
+        await uploaded;
+        if (point === "retrain") {
+          await sleep(1000 + random() * 1000);
+          await inject();
+        }
+        if (point === "scrape") {
+          await sleep(random() * 2000);
+          await inject();
+        }
+        const analysisId = `fault-${seed}-${round}`;
+        const submitted = submitAnalysis(analysisId, [...skus, shared]);
+        if (point === "analysis") {
+          await sleep(random() * 300);
+          await inject();
+        }
+        await submitted;
 
-      const uploaded = uploadUntilStored(csv);
-      if (point === "upload") {
-        await sleep(random() * 300);
-        await inject();
+        await expectSettled({
+          db,
+          ingressUrl: stack.ingressUrl,
+          adminUrl: stack.adminUrl,
+          salesRows,
+          scheduled: [scheduled],
+          timeoutMs: 90_000,
+        });
+        const analysis = await ingress(stack.ingressUrl)
+          .workflowClient<AnalysisWorkflow>({ name: "analysis" }, analysisId)
+          .status();
+        expect(["completed", "failed"]).toContain(analysis.status);
+        console.log(
+          `fault round ${round}: ${kind} during ${point}, settled in ${Date.now() - roundStart} ms`,
+        );
       }
-      await uploaded;
-      if (point === "retrain") {
-        await sleep(1000 + random() * 1000);
-        await inject();
-      }
-      if (point === "scrape") {
-        await sleep(random() * 2000);
-        await inject();
-      }
-      const analysisId = `fault-${seed}-${round}`;
-      const submitted = submitAnalysis(analysisId, [...skus, shared]);
-      if (point === "analysis") {
-        await sleep(random() * 300);
-        await inject();
-      }
-      await submitted;
-
-      await expectSettled({
-        db,
-        ingressUrl: stack.ingressUrl,
-        adminUrl: stack.adminUrl,
-        salesRows,
-        scheduled: [scheduled],
-        timeoutMs: 90_000,
-      });
-      const analysis = await ingress(stack.ingressUrl)
-        .workflowClient<AnalysisWorkflow>({ name: "analysis" }, analysisId)
-        .status();
-      expect(["completed", "failed"]).toContain(analysis.status);
-    }
-  });
+    },
+  );
 });
