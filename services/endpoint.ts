@@ -7,6 +7,7 @@ import http2 from "node:http2";
 import * as restate from "@restatedev/restate-sdk";
 import { log } from "../shared/runtime/log.ts";
 import type { ServiceDependencies } from "./dependencies.ts";
+import { createAlertsService } from "./alerts.ts";
 import { createAnalysisWorkflow } from "./analysis/index.ts";
 import { healthService } from "./health.ts";
 import { createIngestionService } from "./ingestion.ts";
@@ -14,17 +15,21 @@ import { listen, type RunningServer } from "./runtime/listen.ts";
 import { invocationRetryPolicy } from "./options.ts";
 import { createProductObject } from "./product/index.ts";
 import { createReconciler } from "./reconciler.ts";
+import { serviceNames, type ServiceName } from "./registry.ts";
 import { createSchedulerService } from "./scheduler.ts";
 
+/** One definition per registered name: a service missing here, or named differently, fails the type check. */
 function createServiceDefinitions(deps: ServiceDependencies) {
-  return [
-    healthService,
-    createProductObject(deps),
-    createIngestionService(deps),
-    createSchedulerService(deps),
-    createAnalysisWorkflow(deps),
-    createReconciler(deps),
-  ];
+  const definitions = {
+    product: createProductObject(deps),
+    ingestion: createIngestionService(deps),
+    scheduler: createSchedulerService(deps),
+    analysis: createAnalysisWorkflow(deps),
+    reconciler: createReconciler(deps),
+    health: healthService,
+    alerts: createAlertsService(deps),
+  } satisfies { readonly [Name in ServiceName]: { readonly name: Name } };
+  return serviceNames.map((name) => definitions[name]);
 }
 
 /** Routes the SDK's logs into procure's structured log, without replayed duplicates. */

@@ -13,6 +13,8 @@ import type { ServiceDependencies } from "./dependencies.ts";
 import { InvalidRequestError, NotFoundError } from "./errors.ts";
 import { storeUpload, type UploadOutcome } from "./ingestion-store.ts";
 import { schemaInput, serviceOptions } from "./options.ts";
+import type { ProductObject } from "./product/index.ts";
+import { productObjectName, type ServiceName } from "./registry.ts";
 
 const ProgressRequest = Schema.Struct({ uploadId: Schema.String.pipe(Schema.pattern(/^[0-9a-f]{64}$/)) });
 
@@ -36,7 +38,7 @@ function rejectionMessage(outcome: Extract<UploadOutcome, { status: "rejected" }
 
 export function createIngestionService(deps: ServiceDependencies) {
   return restate.service({
-    name: "ingestion",
+    name: "ingestion" satisfies ServiceName,
     handlers: {
       upload: restate.handlers.handler(
         { input: restate.serde.binary, accept: "*/*" },
@@ -47,13 +49,9 @@ export function createIngestionService(deps: ServiceDependencies) {
           );
           if (outcome.status === "rejected") throw new InvalidRequestError(rejectionMessage(outcome));
           for (const productId of outcome.changedProducts) {
-            ctx.genericSend({
-              service: "product",
-              method: "requestRetrain",
-              key: productId,
-              parameter: { uploadId: outcome.uploadId },
-              inputSerde: restate.serde.json,
-            });
+            ctx
+              .objectSendClient<ProductObject>({ name: productObjectName }, productId)
+              .requestRetrain({ uploadId: outcome.uploadId });
           }
           return { ...outcome, retrainsRequested: outcome.changedProducts.length };
         },

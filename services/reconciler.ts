@@ -16,11 +16,12 @@ import {
 import { log } from "../shared/runtime/log.ts";
 import type { ServiceDependencies } from "./dependencies.ts";
 import { serviceOptions } from "./options.ts";
+import type { ServiceName } from "./registry.ts";
 import { productObjectName, type ProductObject } from "./product/index.ts";
 import type { ScheduleState } from "./product/state.ts";
 import { armedInvocationPending, keysWithPendingInvocations, objectStates } from "./runtime/invocations.ts";
 
-export const reconcilerName = "reconciler";
+export const reconcilerName = "reconciler" satisfies ServiceName;
 export const reconcilerKey = "procure";
 
 /** Products repaired per tick at most; the next tick takes the rest. */

@@ -12,7 +12,7 @@ import { renderMarkdown } from "../../shared/agent/markdown.ts";
 import { AnalysisId, type AnalysisMode, type AnalysisReport } from "../../shared/agent/report.ts";
 import { runTeam, type TeamPhase } from "../../shared/agent/team.ts";
 import type { Outcome, ProductReads } from "../../shared/agent/tools.ts";
-import { ProductId } from "../../shared/catalog/product.ts";
+import { ProductId } from "../../shared/ids/index.ts";
 import type { Config } from "../../shared/config/index.ts";
 import {
   findAnalysis,
@@ -25,10 +25,11 @@ import { listProducts } from "../../shared/db/products.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { checkedKey, schemaInput, serviceOptions, stepRetries } from "../options.ts";
-import { productObjectName, type ProductObject } from "../product/index.ts";
+import type { ProductObject } from "../product/index.ts";
+import { analysisWorkflowName, productObjectName } from "../registry.ts";
 import { createClaudeCall, type ClaudeCall } from "./claude.ts";
 
-export const analysisWorkflowName = "analysis";
+export { analysisWorkflowName };
 
 /** Products scanned when the input names none: the first ones by id. */
 export const maxScannedProducts = 200;
