@@ -172,16 +172,22 @@ describe.skipIf(process.env.PROCURE_TEST_DATABASE === "pglite")("a database outa
     const second = await upload(plainSalesCsv([sku], 40));
     expect(second.changedRows).toBe(20);
     await proxy.cut();
-    // Meanwhile the retrain and the scheduled scrape run out of retries and are killed.
-    await new Promise((resolve) => setTimeout(resolve, outageMs));
-    await proxy.restore();
-    // The outage outlasted the retries: Restate killed the scheduled scrape that was due.
-    const killed = await adminQuery(
-      `select id from sys_invocation where target_service_key = '${scheduled}'
-         and target_handler_name = 'scheduledScrape' and completion_result = 'failure'`,
-      stack.adminUrl,
+    const cutAt = Date.now();
+    // The outage outlasts the retries: Restate kills the scheduled scrape that comes due.
+    await eventually(
+      "Restate to kill the scheduled scrape",
+      async () => {
+        const killed = await adminQuery(
+          `select id from sys_invocation where target_service_key = '${scheduled}'
+             and target_handler_name = 'scheduledScrape' and completion_result = 'failure'`,
+          stack.adminUrl,
+        );
+        return killed.length > 0 ? true : undefined;
+      },
+      30_000,
     );
-    expect(killed.length).toBeGreaterThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, cutAt + outageMs - Date.now())));
+    await proxy.restore();
 
     expect(await waitForRetrains(second.uploadId, stack.ingressUrl, 45_000)).toMatchObject({ queued: 0 });
     const scrapedAfter = new Date().toISOString();
