@@ -15,7 +15,6 @@ import { provisionDatabase, startStack, type Stack, type TestDatabase } from "..
  */
 const rounds = Number(process.env.FAULT_ROUNDS ?? 3);
 const seed = Number(process.env.FAULT_SEED ?? Date.now() % 100_000);
-const useProxy = process.env.PROCURE_TEST_DATABASE !== "pglite";
 
 const faultEnv = {
   RETRY_WINDOW_SECONDS: "6",
@@ -38,7 +37,6 @@ function seededRandom(start: number): () => number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const points = ["upload", "retrain", "scrape", "analysis"] as const;
-const kinds = ["service", "restate", ...(useProxy ? (["database"] as const) : [])] as const;
 
 let database: TestDatabase;
 let proxy: DatabaseProxy;
@@ -95,6 +93,8 @@ describe(`fault injection (seed ${seed}, ${rounds} rounds)`, () => {
     async () => {
       const random = seededRandom(seed);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+      // Database cuts need the proxy in front of PostgreSQL (the embedded PGlite has none).
+      const kinds = ["service", "restate", ...(database.kind === "postgres" ? ["database"] : [])] as const;
       const scheduled = "FAULT-SCHEDULED";
       const schedule = productClient(scheduled, stack.ingressUrl);
       await schedule.upsert({ name: "Scheduled chair", currency: "BRL" });
