@@ -14,7 +14,6 @@ import type { UploadResult } from "../../services/ingestion.ts";
 import { connectDatabase, type Database } from "../../shared/db/connection.ts";
 import { startCluster, type Cluster } from "../../scripts/cluster/launch.ts";
 import { describeWindow, recoveryMs, startLoad, windowFigures } from "../../scripts/cluster/load.ts";
-import type { ClusterPorts } from "../../scripts/cluster/topology.ts";
 import {
   adminQuery,
   ingress,
@@ -24,27 +23,12 @@ import {
   waitForRetrains,
 } from "../support/clients.ts";
 import { startShop, type Shop } from "../support/shop.ts";
-import { freePort, provisionDatabase, type TestDatabase } from "../support/stack.ts";
+import { freeClusterPorts } from "../support/cluster-ports.ts";
+import { provisionDatabase, type TestDatabase } from "../support/stack.ts";
 
 const scheduleSeconds = 2;
 const killedNode = 1;
 const killedReplica = 0;
-
-async function freeClusterPorts(): Promise<ClusterPorts> {
-  const nodes = [];
-  for (let n = 0; n < 3; n++)
-    nodes.push({ node: await freePort(), ingress: await freePort(), admin: await freePort() });
-  const replicas = [];
-  for (let n = 0; n < 2; n++) replicas.push({ endpoint: await freePort(), dashboard: await freePort() });
-  return {
-    nodes,
-    replicas,
-    ingress: await freePort(),
-    admin: await freePort(),
-    services: await freePort(),
-    dashboard: await freePort(),
-  };
-}
 
 /** Rows and total quantity of a plain-format CSV (one row per sku and day). */
 function csvTotals(csv: string): { rows: number; quantity: number } {
