@@ -8,6 +8,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
+import { createConnection } from "node:net";
 import { join, resolve } from "node:path";
 import {
   registerDeployment,
@@ -54,6 +55,8 @@ export interface Cluster {
   startNode(index: number): Promise<void>;
   killReplica(index: number): Promise<void>;
   startReplica(index: number): Promise<void>;
+  /** Requests (HTTP/2 streams: invocations) each replica's endpoint has taken, from HAProxy. */
+  streamsPerReplica(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -108,6 +111,17 @@ async function startHaproxy(configFile: string, logFile: string): Promise<ChildP
   return child;
 }
 
+/** One command on HAProxy's stats socket; answers its whole reply. */
+function askHaproxy(socket: string, command: string): Promise<string> {
+  return new Promise((resolveReply, reject) => {
+    const connection = createConnection(socket, () => connection.end(`${command}\n`));
+    let reply = "";
+    connection.on("data", (chunk: Buffer) => (reply += chunk.toString()));
+    connection.once("end", () => resolveReply(reply));
+    connection.once("error", reject);
+  });
+}
+
 /** Starts one service replica and resolves once it printed that it is up. */
 async function startReplicaProcess(env: NodeJS.ProcessEnv, logFile: string): Promise<ChildProcess> {
   const child = spawnTied(process.execPath, ["--import", "tsx", "services/main.ts"], env, logFile);
@@ -131,7 +145,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const urls = balancedUrls(ports);
   await mkdir(dataDir, { recursive: true });
   const haproxyFile = join(dataDir, "haproxy.cfg");
-  await writeFile(haproxyFile, haproxyConfig(ports));
+  const statsSocket = join(dataDir, "haproxy.sock");
+  await writeFile(haproxyFile, haproxyConfig(ports, { statsSocket }));
   const haproxy = await startHaproxy(haproxyFile, join(dataDir, "haproxy.log"));
 
   const nodes: (RestateServer | undefined)[] = ports.nodes.map(() => undefined);
@@ -194,6 +209,18 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     startNode,
     killReplica: (index) => terminate(replicas[index], "SIGKILL"),
     startReplica,
+    streamsPerReplica: async () => {
+      const rows = (await askHaproxy(statsSocket, "show stat")).split("\n");
+      const header = rows[0]?.replace(/^# /, "").split(",") ?? [];
+      const column = (name: string) => header.indexOf(name);
+      const counts: Record<string, number> = {};
+      for (const row of rows.slice(1).map((line) => line.split(","))) {
+        if (row[column("pxname")] !== "procure_services") continue;
+        const server = row[column("svname")] ?? "";
+        if (server !== "FRONTEND" && server !== "BACKEND") counts[server] = Number(row[column("stot")]);
+      }
+      return counts;
+    },
     stop,
   };
 }

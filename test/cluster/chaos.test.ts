@@ -157,6 +157,7 @@ describe("a 3-node Restate cluster with 2 service replicas under kill -9", () =>
     const before = windowFigures(load.samples, t0, killedAt);
     // "Disturbed" means failed, or slower than anything normal on this (busy) machine.
     const slowMs = Math.max(1_000, 2 * before.p99Ms);
+    const streams = await cluster.streamsPerReplica();
     const recovery = recoveryMs(load.samples, killedAt, slowMs);
     console.log(
       [
@@ -167,10 +168,15 @@ describe("a 3-node Restate cluster with 2 service replicas under kill -9", () =>
         describeWindow("after", windowFigures(load.samples, settledAt, endedAt)),
         `recovery: calls failed or took > ${(slowMs / 1000).toFixed(1)} s until ${(recovery / 1000).toFixed(1)} s after the kill -9 ` +
           `(node and replica restarted ${((restartedAt - killedAt) / 1000).toFixed(1)} s after it)`,
+        `invocations per replica (HTTP/2 streams through HAProxy): ${JSON.stringify(streams)}`,
         `upload of ${csvTotals(secondCsv).rows} rows answered ${((uploadAnsweredAt - killedAt) / 1000).toFixed(1)} s after the kill; ` +
           `its ${retrains.done} retrains done ${((settledAt - killedAt) / 1000).toFixed(1)} s after it (with the analysis)`,
       ].join("\n"),
     );
+
+    // Both replicas served invocations: the balancer spreads Restate's streams, not only connections.
+    expect(Object.keys(streams).sort()).toEqual(["replica-1", "replica-2"]);
+    for (const count of Object.values(streams)) expect(count).toBeGreaterThan(50);
 
     // No sale lost or duplicated.
     const expectedRows = new Map<string, number>();
