@@ -38,6 +38,11 @@ export interface ClusterOptions {
   readonly replicaEnv?: Readonly<Record<string, string>>;
   /** Partitions of a newly provisioned cluster (Restate's default is 24). */
   readonly partitions?: number;
+  /**
+   * When set, a node or replica that exits on its own (not through stop or the kill controls)
+   * is started again after a short pause, and each such event is reported here.
+   */
+  readonly supervise?: (message: string) => void;
 }
 
 export interface Cluster {
@@ -155,7 +160,27 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const nodeAdminUrl = (index: number) => `http://127.0.0.1:${ports.nodes[index]?.admin}`;
   const nodeIngressUrl = (index: number) => `http://127.0.0.1:${ports.nodes[index]?.ingress}`;
 
-  const startNode = async (index: number) => {
+  let stopping = false;
+  const deliberate = new WeakSet<ChildProcess>();
+  const superviseChild = (child: ChildProcess, name: string, restart: () => Promise<void>) => {
+    const report = options.supervise;
+    if (report === undefined) return;
+    child.once("exit", (code, signal) => {
+      if (stopping || deliberate.has(child)) return;
+      report(
+        `${name} exited (${signal ?? `code ${code}`}); starting it again (log: ${join(dataDir, `${name}.log`)})`,
+      );
+      setTimeout(() => {
+        if (stopping) return;
+        restart().then(
+          () => report(`${name} is back`),
+          (error: unknown) => report(`${name} could not be started again: ${String(error)}`),
+        );
+      }, 2_000);
+    });
+  };
+
+  const startNode = async (index: number): Promise<void> => {
     nodes[index] = await startRestateServer({
       configFile: join(projectRoot, "restate.toml"),
       workingDir: projectRoot,
@@ -163,10 +188,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       logFile: join(dataDir, `${nodeName(index)}.log`),
       env: restateNodeEnv(ports, index, { partitions: options.partitions }),
     });
+    superviseChild(nodes[index].process, nodeName(index), () => startNode(index));
     await waitForAdmin(nodeAdminUrl(index), 120_000);
   };
-  const startReplica = async (index: number) => {
-    replicas[index] = await startReplicaProcess(
+  const startReplica = async (index: number): Promise<void> => {
+    const replica = await startReplicaProcess(
       {
         ...process.env,
         DATABASE_URL: options.databaseUrl,
@@ -176,8 +202,15 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       },
       join(dataDir, `${replicaName(index)}.log`),
     );
+    replicas[index] = replica;
+    superviseChild(replica, replicaName(index), () => startReplica(index));
+  };
+  const killDeliberately = async (child: ChildProcess | undefined) => {
+    if (child !== undefined) deliberate.add(child);
+    await terminate(child, "SIGKILL");
   };
   const stop = async () => {
+    stopping = true;
     await Promise.all(replicas.map((replica) => terminate(replica, "SIGTERM")));
     await Promise.all(nodes.map((node) => node?.stop()));
     await terminate(haproxy, "SIGTERM");
@@ -205,9 +238,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     },
     replicaPid: (index) => (running(replicas[index]) ? replicas[index]?.pid : undefined),
     nodeDataDir,
-    killNode: (index) => terminate(nodes[index]?.process, "SIGKILL"),
+    killNode: (index) => killDeliberately(nodes[index]?.process),
     startNode,
-    killReplica: (index) => terminate(replicas[index], "SIGKILL"),
+    killReplica: (index) => killDeliberately(replicas[index]),
     startReplica,
     streamsPerReplica: async () => {
       const rows = (await askHaproxy(statsSocket, "show stat")).split("\n");
