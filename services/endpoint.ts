@@ -7,6 +7,7 @@ import http2 from "node:http2";
 import * as restate from "@restatedev/restate-sdk";
 import { log } from "../shared/runtime/log.ts";
 import type { ServiceDependencies } from "./dependencies.ts";
+import { createAlertsService } from "./alerts.ts";
 import { createAnalysisWorkflow } from "./analysis/index.ts";
 import { healthService } from "./health.ts";
 import { createIngestionService } from "./ingestion.ts";
@@ -26,6 +27,7 @@ function createServiceDefinitions(deps: ServiceDependencies) {
     analysis: createAnalysisWorkflow(deps),
     reconciler: createReconciler(deps),
     health: healthService,
+    alerts: createAlertsService(deps),
   } satisfies { readonly [Name in ServiceName]: { readonly name: Name } };
   return serviceNames.map((name) => definitions[name]);
 }

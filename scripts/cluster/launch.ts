@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import {
   registerDeployment,
   startRestateServer,
+  tiedToParent,
   waitForAdmin,
   waitForIngress,
   type RestateServer,
@@ -65,22 +66,13 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-/** `setpriv --pdeathsig SIGKILL`: the kernel kills the child when this process dies, even by kill -9. */
-const tiedToParent =
-  process.platform === "linux" && existsSync("/usr/bin/setpriv")
-    ? { command: "/usr/bin/setpriv", args: ["--pdeathsig", "SIGKILL", "--"] }
-    : undefined;
-
 function spawnTied(command: string, args: readonly string[], env: NodeJS.ProcessEnv, logFile: string) {
-  const child = spawn(
-    tiedToParent?.command ?? command,
-    tiedToParent ? [...tiedToParent.args, command, ...args] : args,
-    {
-      cwd: projectRoot,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const [program, ...programArgs] = tiedToParent([command, ...args], "KILL");
+  const child = spawn(program!, programArgs, {
+    cwd: projectRoot,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const log = createWriteStream(logFile, { flags: "a" });
   child.stdout.pipe(log);
   child.stderr.pipe(log);

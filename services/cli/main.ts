@@ -6,6 +6,7 @@ import "../../shared/runtime/polyfill.ts";
 import * as clients from "@restatedev/restate-sdk-clients";
 import { loadConfig } from "../../shared/config/index.ts";
 import { UsageError, ingressHeaders, type Command } from "./command.ts";
+import { accuracyCommand, alertsCommand, modelCommand } from "./commands/alerts.ts";
 import { analyseCommand, analysisCommand } from "./commands/analyse.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { adviceCommand, bestPriceCommand, forecastCommand } from "./commands/insights.ts";
@@ -34,6 +35,9 @@ const commands: readonly Command[] = [
   scheduleCommand,
   analyseCommand,
   analysisCommand,
+  alertsCommand,
+  modelCommand,
+  accuracyCommand,
   parsePriceCommand,
   extractPriceCommand,
   doctorCommand,

@@ -10,15 +10,16 @@ import { forecastResponse } from "../../shared/catalog/forecast-view.ts";
 import {
   AdviceRequest,
   ForecastRequest,
-  type AdviceResponse,
-  type ForecastResponse,
+  AdviceResponse,
+  ForecastResponse,
 } from "../../shared/catalog/insights.ts";
 import { latestObservations } from "../../shared/db/prices.ts";
 import { recentSalesValues, settleRetrains } from "../../shared/db/sales.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
-import { schemaInput, stepRetries } from "../options.ts";
+import { schemaInput, schemaOutput, stepRetries } from "../options.ts";
 import { armedInvocationPending } from "../runtime/invocations.ts";
+import { evaluateAlerts, holdModelToAccount } from "./alerts.ts";
 import { loadProduct, productKey } from "./catalog.ts";
 import { productObjectName } from "../registry.ts";
 import type { ProductObject } from "./index.ts";
@@ -75,6 +76,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         _request: RetrainRequest,
       ): Promise<{ scheduled: boolean }> => {
         productKey(ctx);
+        await holdModelToAccount(ctx, deps);
         const retrain = (await ctx.get("retrain")) ?? idleRetrain;
         if (retrain.scheduled && (await armedRetrainPending(ctx, retrain))) return { scheduled: false };
         const handle = ctx
@@ -135,12 +137,13 @@ export function forecastingHandlers(deps: ServiceDependencies) {
           runs: previous.runs + 1,
         };
         ctx.set("retrain", retrain);
+        await evaluateAlerts(ctx, deps);
         return retrain;
       },
     ),
 
     forecast: restate.handlers.object.shared(
-      { input: schemaInput(ForecastRequest) },
+      { input: schemaInput(ForecastRequest), output: schemaOutput(ForecastResponse) },
       async (
         ctx: restate.ObjectSharedContext<ProductState>,
         request: ForecastRequest,
@@ -156,7 +159,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
     ),
 
     advice: restate.handlers.object.shared(
-      { input: schemaInput(AdviceRequest) },
+      { input: schemaInput(AdviceRequest), output: schemaOutput(AdviceResponse) },
       async (
         ctx: restate.ObjectSharedContext<ProductState>,
         request: AdviceRequest,

@@ -40,6 +40,16 @@ export function restateServerBinary(): string {
 
 const PARENT_DEATH_WRAPPER = "/usr/bin/setpriv";
 
+/**
+ * The command line that runs `command` so the kernel sends it `signal` when this process dies,
+ * even by kill -9 (Linux `setpriv --pdeathsig`); unchanged where setpriv is missing.
+ */
+export function tiedToParent(command: readonly string[], signal: "TERM" | "KILL" = "TERM"): string[] {
+  return existsSync(PARENT_DEATH_WRAPPER)
+    ? [PARENT_DEATH_WRAPPER, "--pdeathsig", signal, "--", ...command]
+    : [...command];
+}
+
 function pidFileOf(dataDir: string): string {
   return `${dataDir}/restate-server.pid`;
 }
@@ -95,9 +105,7 @@ export async function startRestateServer(options: RestateServerOptions): Promise
     output = "pipe";
   }
   const command = [restateServerBinary(), "--config-file", options.configFile, "--no-logo"];
-  const [program, ...args] = existsSync(PARENT_DEATH_WRAPPER)
-    ? [PARENT_DEATH_WRAPPER, "--pdeathsig", "TERM", "--", ...command]
-    : command;
+  const [program, ...args] = tiedToParent(command);
   await mkdir(options.dataDir, { recursive: true });
   const child = spawn(program!, args, {
     cwd: options.workingDir,

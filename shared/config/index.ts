@@ -54,6 +54,11 @@ const Environment = Schema.Struct({
   RETRAIN_DEBOUNCE_SECONDS: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.nonNegative()), {
     default: () => 10,
   }),
+  DRIFT_TRACKING_SIGNAL: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.positive()), {
+    default: () => 4,
+  }),
+  ALERT_WEBHOOK_URLS: Schema.optionalWith(CommaList, { default: () => [] }),
+  ALERT_WEBHOOK_SECRET: Schema.optional(Schema.String.pipe(Schema.minLength(16))),
   RETRY_WINDOW_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 900 }),
   RETRY_MAX_INTERVAL_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 30 }),
   RECONCILE_INTERVAL_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 300 }),

@@ -99,7 +99,12 @@ async function callIngress(path, { body, contentType = "application/json", heade
   for (let attempt = 0; ; attempt++) {
     const response = await fetch(`/api/ingress/${path}`, {
       method: "POST",
-      headers: { "content-type": contentType, accept: "application/json", ...headers },
+      headers: {
+        "content-type": contentType,
+        accept: "application/json",
+        "x-procure-client": "dashboard",
+        ...headers,
+      },
       body: contentType === "application/json" ? JSON.stringify(body ?? {}) : body,
     });
     const text = await response.text();
@@ -484,8 +489,199 @@ function pricesCard(detail) {
   );
 }
 
+/* ---------- forecasts held to account, alerts ---------- */
+
+/** A read through the gateway that may fail: the value, or null and why. */
+async function readIngress(path, body) {
+  try {
+    return { value: await callIngress(path, { body }), error: null };
+  } catch (error) {
+    return { value: null, error: error.message };
+  }
+}
+
+function pastForecastsCard(detail, past) {
+  const sales = detail.sales.map((week) => ({ t: time(week.weekStart), y: week.quantity }));
+  const models = past.value ?? [];
+  const layers = [
+    { kind: "line", label: "weekly sales", color: palette[0], points: sales },
+    ...models.map((model, index) => ({
+      kind: "line",
+      label: `v${model.version} trained ${day(model.trainedAt)} (${model.method})`,
+      color: palette[(index + 1) % palette.length],
+      dashed: true,
+      points: model.points.map((p) => ({ t: time(p.periodStart), y: p.mean })),
+    })),
+  ];
+  const rows = models.map((model) =>
+    el(
+      "tr",
+      {},
+      el(
+        "td",
+        {},
+        `v${model.version}`,
+        model.serving ? " " : null,
+        model.serving ? badge("ok", "serving") : null,
+      ),
+      el("td", {}, day(model.trainedAt)),
+      el("td", {}, model.method),
+      el("td", { class: "num" }, fmt(model.realized?.periods)),
+      el("td", { class: "num" }, fmt(model.realized?.mase)),
+      el("td", { class: "num" }, fmt(model.realized?.rmsse)),
+      el(
+        "td",
+        { class: "num" },
+        model.realized?.biasPercent == null ? "—" : `${fmt(model.realized.biasPercent)}%`,
+      ),
+      el("td", { class: "num" }, pct(model.realized?.coverage80)),
+      el("td", { class: "num" }, fmt(model.realized?.trackingSignal)),
+    ),
+  );
+  return el(
+    "section",
+    { class: "card", id: "past-forecasts" },
+    el("h2", {}, "Forecast made at each retrain against what happened"),
+    past.value === null ? el("p", { class: "error" }, past.error) : timeChart(layers),
+    models.length === 0
+      ? el("p", { class: "empty" }, "No model yet.")
+      : el(
+          "table",
+          {},
+          tableHead([
+            "Model",
+            "Trained",
+            "Method",
+            "#Weeks scored",
+            "#MASE",
+            "#RMSSE",
+            "#Bias",
+            "#80% coverage",
+            "#Tracking signal",
+          ]),
+          el("tbody", {}, rows),
+        ),
+  );
+}
+
+function alertsTable(alerts) {
+  if (alerts.length === 0) return el("p", { class: "empty" }, "No alerts.");
+  return el(
+    "table",
+    {},
+    tableHead(["Raised", "Product", "Kind", "Alert", "Status", "#Deliveries"]),
+    el(
+      "tbody",
+      {},
+      alerts.map((alert) =>
+        el(
+          "tr",
+          {},
+          el("td", {}, new Date(alert.raisedAt).toLocaleString()),
+          el(
+            "td",
+            {},
+            el("a", { href: `#/product/${encodeURIComponent(alert.productId)}` }, alert.productId),
+          ),
+          el("td", {}, humanize(alert.kind.toUpperCase())),
+          el("td", {}, alert.message),
+          el(
+            "td",
+            {},
+            alert.resolvedAt === null
+              ? badge("out_of_stock", "open")
+              : el(
+                  "span",
+                  { title: alert.resolution ?? "" },
+                  `resolved ${new Date(alert.resolvedAt).toLocaleString()}`,
+                ),
+          ),
+          el(
+            "td",
+            { class: "num" },
+            `${alert.deliveries.filter((delivery) => delivery.status === "delivered").length}/${alert.deliveries.length}`,
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function alertsPage() {
+  const alerts = await callIngress("alerts/list", { body: { limit: 200 } });
+  return [
+    el("h1", {}, "Alerts"),
+    el("section", { class: "card", id: "alerts" }, el("h2", {}, "Newest first"), alertsTable(alerts)),
+  ];
+}
+
+async function accuracyPage() {
+  const portfolio = await callIngress("alerts/accuracy", { body: {} });
+  const signed = (value) => (value === null ? "—" : `${fmt(value)}%`);
+  return [
+    el("h1", {}, "Forecast accuracy"),
+    el(
+      "section",
+      { class: "card", id: "calibration" },
+      el("h2", {}, "Realized against what the backtests promised"),
+      el(
+        "p",
+        { class: "sub" },
+        `${portfolio.scoredModels} models held to account on the sales that arrived after their training. MASE and RMSSE on each model's training scale (averaged over models); bias and coverage pooled over every week. A calibrated model's realized 80% coverage is near 80%.`,
+      ),
+      portfolio.calibration.length === 0
+        ? el(
+            "p",
+            { class: "empty" },
+            "No model has been scored yet: upload sales that come after a model's training.",
+          )
+        : el(
+            "table",
+            {},
+            tableHead([
+              "Class",
+              "#Models",
+              "#Weeks",
+              "#MASE",
+              "#Backtest MASE",
+              "#RMSSE",
+              "#Backtest RMSSE",
+              "#Bias",
+              "#80% coverage",
+              "#Backtest coverage",
+            ]),
+            el(
+              "tbody",
+              {},
+              portfolio.calibration.map((row) =>
+                el(
+                  "tr",
+                  {},
+                  el("td", {}, row.group),
+                  el("td", { class: "num" }, fmt(row.models)),
+                  el("td", { class: "num" }, fmt(row.periods)),
+                  el("td", { class: "num" }, fmt(row.mase)),
+                  el("td", { class: "num" }, fmt(row.backtestMase)),
+                  el("td", { class: "num" }, fmt(row.rmsse)),
+                  el("td", { class: "num" }, fmt(row.backtestRmsse)),
+                  el("td", { class: "num" }, signed(row.biasPercent)),
+                  el("td", { class: "num" }, pct(row.coverage80)),
+                  el("td", { class: "num" }, pct(row.backtestCoverage80)),
+                ),
+              ),
+            ),
+          ),
+    ),
+  ];
+}
+
 async function productPage(id) {
-  const detail = await getJson(`/api/products/${encodeURIComponent(id)}`);
+  const key = encodeURIComponent(id);
+  const [detail, past, alerts] = await Promise.all([
+    getJson(`/api/products/${key}`),
+    readIngress(`product/${key}/forecastHistory`),
+    readIngress(`product/${key}/alerts`, { limit: 20 }),
+  ]);
   const p = detail.product;
   return [
     el("p", {}, el("a", { href: "#/" }, "← Products")),
@@ -497,6 +693,13 @@ async function productPage(id) {
     ),
     demandCard(detail),
     el("div", { class: "grid" }, adviceCard(detail.advice), pricesCard(detail)),
+    pastForecastsCard(detail, past),
+    el(
+      "section",
+      { class: "card", id: "product-alerts" },
+      el("h2", {}, "Alerts"),
+      alerts.value === null ? el("p", { class: "error" }, alerts.error) : alertsTable(alerts.value),
+    ),
   ];
 }
 
@@ -654,7 +857,11 @@ async function render() {
           ? await analysisPage(id)
           : page === "analyses"
             ? await analysesPage()
-            : await productList();
+            : page === "alerts"
+              ? await alertsPage()
+              : page === "accuracy"
+                ? await accuracyPage()
+                : await productList();
     view.replaceChildren(...content);
   } catch (error) {
     view.replaceChildren(el("section", { class: "card" }, el("p", { class: "error" }, error.message)));
