@@ -334,6 +334,24 @@ const routes: readonly Route[] = [
     },
   },
   {
+    path: /^\/api\/orders$/,
+    methods: ["GET"],
+    handle: async ({ response, url, api }) =>
+      sendJson(response, 200, {
+        orders: await api.orders(integerParameter(url.searchParams, "limit", 50, maxPageSize)),
+      }),
+  },
+  {
+    path: /^\/api\/orders\/([^/]+)$/,
+    methods: ["GET"],
+    handle: async ({ response, api }, encodedId) => {
+      const id = decodedSegment(encodedId);
+      const found = await api.order(id);
+      if (found === undefined) return sendError(response, 404, `order "${id}" does not exist`);
+      sendJson(response, 200, found);
+    },
+  },
+  {
     path: /^\/api\/analyses\/([^/]+)$/,
     methods: ["GET"],
     handle: async ({ response, api }, encodedId) => {

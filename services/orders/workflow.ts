@@ -17,7 +17,7 @@ import {
   recordReceipt,
   type OrderRecord,
 } from "../../shared/db/orders.ts";
-import type { ProductQuantity } from "../../shared/orders/lines.ts";
+import type { LineQuantity, ProductQuantity } from "../../shared/orders/lines.ts";
 import { orderEmailSubject, orderEmailText, type OrderDocument } from "../../shared/orders/document.ts";
 import {
   ApproveInput,
@@ -172,6 +172,23 @@ export function createOrderWorkflow(deps: ServiceDependencies) {
     }
   }
 
+  /** Records a person's decision (if the order still awaits one) and hands it to `run`. */
+  async function decide(
+    ctx: restate.WorkflowSharedContext,
+    kind: Decision,
+    input: { readonly by?: string; readonly note?: string },
+    edits?: readonly LineQuantity[],
+  ): Promise<OrderOutcome> {
+    const orderId = orderKey(ctx);
+    const at = isoAt(await ctx.date.now());
+    const decision = { kind, by: input.by ?? null, note: input.note ?? null, at, ...(edits && { edits }) };
+    const result = await ctx.run(`record ${kind}`, () => decideOrder(db, orderId, decision));
+    if (!result.applied)
+      throw new ConflictError(`order "${orderId}" is ${result.status}: it can no longer be ${kind}`);
+    await ctx.promise<Decision>("decision").resolve(kind);
+    return { orderId, status: kind };
+  }
+
   return restate.workflow({
     name: orderWorkflowName,
     handlers: {
@@ -241,7 +258,7 @@ export function createOrderWorkflow(deps: ServiceDependencies) {
                   at: deliveredAt,
                   detail:
                     channel.kind === "webhook"
-                      ? { url: channel.url }
+                      ? { host: new URL(channel.url).host }
                       : { to: channel.kind === "email" ? channel.to : null },
                 })
               : recordDelivery(db, orderId, {
@@ -259,43 +276,14 @@ export function createOrderWorkflow(deps: ServiceDependencies) {
 
       approve: restate.handlers.workflow.shared(
         { input: schemaInput(ApproveInput) },
-        async (ctx: restate.WorkflowSharedContext, input: ApproveInput): Promise<OrderOutcome> => {
-          const orderId = orderKey(ctx);
-          const at = isoAt(await ctx.date.now());
-          const result = await ctx.run("record approval", () =>
-            decideOrder(db, orderId, {
-              kind: "approved",
-              by: input.by ?? null,
-              note: input.note ?? null,
-              at,
-              ...(input.lines && { edits: input.lines }),
-            }),
-          );
-          if (!result.applied)
-            throw new ConflictError(`order "${orderId}" is ${result.status}: it can no longer be approved`);
-          await ctx.promise<Decision>("decision").resolve("approved");
-          return { orderId, status: "approved" };
-        },
+        async (ctx: restate.WorkflowSharedContext, input: ApproveInput): Promise<OrderOutcome> =>
+          decide(ctx, "approved", input, input.lines),
       ),
 
       reject: restate.handlers.workflow.shared(
         { input: schemaInput(RejectInput) },
-        async (ctx: restate.WorkflowSharedContext, input: RejectInput): Promise<OrderOutcome> => {
-          const orderId = orderKey(ctx);
-          const at = isoAt(await ctx.date.now());
-          const result = await ctx.run("record rejection", () =>
-            decideOrder(db, orderId, {
-              kind: "rejected",
-              by: input.by ?? null,
-              note: input.note ?? null,
-              at,
-            }),
-          );
-          if (!result.applied)
-            throw new ConflictError(`order "${orderId}" is ${result.status}: it can no longer be rejected`);
-          await ctx.promise<Decision>("decision").resolve("rejected");
-          return { orderId, status: "rejected" };
-        },
+        async (ctx: restate.WorkflowSharedContext, input: RejectInput): Promise<OrderOutcome> =>
+          decide(ctx, "rejected", input),
       ),
 
       edit: restate.handlers.workflow.shared(

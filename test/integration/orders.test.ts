@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { chromium } from "playwright-core";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnalysisWorkflow } from "../../services/analysis/index.ts";
@@ -336,4 +338,40 @@ describe("purchase orders on the real stack", () => {
       "rejected",
     ]);
   });
+
+  const chromiumPath = "/usr/bin/chromium";
+  (existsSync(chromiumPath) ? it : it.skip)(
+    "the dashboard lists an order, approves it with an edited quantity and books its receipt",
+    async () => {
+      const f = uniqueId("page");
+      await product(f, { stock: 1, supplier: "Gamma", packSize: 4 });
+      const [created] = (await purchasing().create({ lines: [{ sku: f, quantity: 4 }] })).orders;
+      const id = created!.orderId;
+      const detail = (await (await fetch(`${stack.dashboardUrl}/api/products/${f}`)).json()) as {
+        orders: { id: string; status: string }[];
+      };
+      expect(detail.orders).toEqual([expect.objectContaining({ id, status: "awaiting_approval" })]);
+
+      const browser = await chromium.launch({
+        executablePath: chromiumPath,
+        args: ["--headless", "--no-sandbox"],
+      });
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${stack.dashboardUrl}/#/orders`);
+        await page.locator(`#orders a[href="#/order/${id}"]`).click();
+        await page.locator("input.qty").fill("6");
+        await page.getByRole("button", { name: "Approve and send" }).click();
+        await page.locator("h1 .badge.sent").waitFor({ timeout: 20_000 });
+        expect(await page.locator("#timeline li").count()).toBe(3);
+        await page.getByRole("button", { name: "Receive everything outstanding" }).click();
+        await page.locator("h1 .badge.received").waitFor();
+      } finally {
+        await browser.close();
+      }
+      expect(await stock(f)).toBe(1 + 8);
+      const mail = smtp.messages.find((message) => message.raw.includes(`Subject: Purchase order ${id}`));
+      expect(mail?.raw).toMatch(new RegExp(`${f}\\s+8\\s`));
+    },
+  );
 });

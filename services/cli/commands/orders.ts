@@ -5,6 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
+import { Schema } from "effect";
+import { OrderStatus } from "../../../shared/orders/schema.ts";
 import type { PurchasingService } from "../../orders/purchasing.ts";
 import type { OrderWorkflow } from "../../orders/workflow.ts";
 import { UsageError, type Command, type CommandContext } from "../command.ts";
@@ -31,6 +33,12 @@ export function parseLines(text: string): { sku: string; quantity: number }[] {
     });
   if (lines.length === 0) throw new UsageError("--lines needs at least one SKU=QUANTITY");
   return lines;
+}
+
+function orderStatus(value: string): OrderStatus {
+  if (!Schema.is(OrderStatus)(value))
+    throw new UsageError(`--status must be one of ${OrderStatus.literals.join(", ")}, got "${value}"`);
+  return value;
 }
 
 function wholeSeconds(value: string | undefined): number | undefined {
@@ -91,7 +99,7 @@ export const orderCommand: Command = {
         printOutput(
           context,
           await purchasing.list({
-            ...(values.status !== undefined && { status: values.status as never }),
+            ...(values.status !== undefined && { status: orderStatus(values.status) }),
             ...(values.product !== undefined && { productId: values.product }),
           }),
         );
