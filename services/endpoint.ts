@@ -36,10 +36,12 @@ function createServiceDefinitions(deps: ServiceDependencies) {
   return serviceNames.map((name) => definitions[name]);
 }
 
+const procureLevel = { trace: "debug", debug: "debug", info: "info", warn: "warn", error: "error" } as const;
+
 /** Routes the SDK's logs into procure's structured log, without replayed duplicates. */
 const sdkLogger: restate.LoggerTransport = (meta, message, ...details) => {
   if (meta.replaying) return;
-  const level = meta.level === ("trace" as restate.RestateLogLevel) ? "debug" : meta.level;
+  const level = procureLevel[meta.level];
   const fields: Record<string, unknown> = { source: "restate-sdk" };
   if (meta.context) fields.invocation = meta.context.invocationTarget;
   if (meta.context) fields.invocationId = meta.context.invocationId;

@@ -9,7 +9,7 @@ export interface CommandContext {
   readonly stderr: NodeJS.WritableStream;
   readonly stdin: NodeJS.ReadableStream;
   /** `--json` was given: print the raw answer for scripts instead of the human-readable view. */
-  readonly json: boolean;
+  readonly json?: boolean;
 }
 
 export interface Command {
