@@ -279,6 +279,40 @@ interface Route {
   readonly handle: (exchange: Exchange, ...captured: string[]) => Promise<void> | void;
 }
 
+/** GET /api/<collection>?limit=N: the latest items under the collection's name. */
+function listRoute(
+  collection: string,
+  defaultLimit: number,
+  list: (api: DashboardApi, limit: number) => Promise<unknown>,
+): Route {
+  return {
+    path: new RegExp(`^/api/${collection}$`),
+    methods: ["GET"],
+    handle: async ({ response, url, api }) =>
+      sendJson(response, 200, {
+        [collection]: await list(api, integerParameter(url.searchParams, "limit", defaultLimit, maxPageSize)),
+      }),
+  };
+}
+
+/** GET /api/<collection>/<id>: one item, or a 404 naming it. */
+function itemRoute(
+  collection: string,
+  what: string,
+  find: (api: DashboardApi, id: string) => Promise<unknown>,
+): Route {
+  return {
+    path: new RegExp(`^/api/${collection}/([^/]+)$`),
+    methods: ["GET"],
+    handle: async ({ response, api }, encodedId) => {
+      const id = decodedSegment(encodedId);
+      const found = await find(api, id);
+      if (found === undefined) return sendError(response, 404, `${what} "${id}" does not exist`);
+      sendJson(response, 200, found);
+    },
+  };
+}
+
 /** Every path the edge answers besides its static files, first match wins. */
 const routes: readonly Route[] = [
   { path: /^\/healthz$/, methods: "any", handle: ({ response }) => sendJson(response, 200, { ok: true }) },
@@ -315,52 +349,11 @@ const routes: readonly Route[] = [
       );
     },
   },
-  {
-    path: /^\/api\/analyses$/,
-    methods: ["GET"],
-    handle: async ({ response, url, api }) =>
-      sendJson(response, 200, {
-        analyses: await api.analyses(integerParameter(url.searchParams, "limit", 10, maxPageSize)),
-      }),
-  },
-  {
-    path: /^\/api\/products\/([^/]+)$/,
-    methods: ["GET"],
-    handle: async ({ response, api }, encodedId) => {
-      const id = decodedSegment(encodedId);
-      const found = await api.product(id);
-      if (found === undefined) return sendError(response, 404, `product "${id}" does not exist`);
-      sendJson(response, 200, found);
-    },
-  },
-  {
-    path: /^\/api\/orders$/,
-    methods: ["GET"],
-    handle: async ({ response, url, api }) =>
-      sendJson(response, 200, {
-        orders: await api.orders(integerParameter(url.searchParams, "limit", 50, maxPageSize)),
-      }),
-  },
-  {
-    path: /^\/api\/orders\/([^/]+)$/,
-    methods: ["GET"],
-    handle: async ({ response, api }, encodedId) => {
-      const id = decodedSegment(encodedId);
-      const found = await api.order(id);
-      if (found === undefined) return sendError(response, 404, `order "${id}" does not exist`);
-      sendJson(response, 200, found);
-    },
-  },
-  {
-    path: /^\/api\/analyses\/([^/]+)$/,
-    methods: ["GET"],
-    handle: async ({ response, api }, encodedId) => {
-      const id = decodedSegment(encodedId);
-      const found = await api.analysis(id);
-      if (found === undefined) return sendError(response, 404, `analysis "${id}" does not exist`);
-      sendJson(response, 200, found);
-    },
-  },
+  listRoute("analyses", 10, (api, limit) => api.analyses(limit)),
+  itemRoute("products", "product", (api, id) => api.product(id)),
+  listRoute("orders", 50, (api, limit) => api.orders(limit)),
+  itemRoute("orders", "order", (api, id) => api.order(id)),
+  itemRoute("analyses", "analysis", (api, id) => api.analysis(id)),
 ];
 
 type StaticFiles = ReadonlyMap<string, { readonly type: string; readonly body: Buffer }>;
