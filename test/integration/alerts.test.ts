@@ -105,7 +105,7 @@ async function acceptedDeliveries(expectedMessages: number): Promise<Map<string,
 }
 
 async function procure(args: readonly string[]): Promise<{ code: number | null; stdout: string }> {
-  const child = spawn(process.execPath, ["bin/procure.mjs", ...args], {
+  const child = spawn(process.execPath, ["bin/procure.mjs", ...args, "--json"], {
     cwd: projectRoot,
     env: { ...process.env, RESTATE_INGRESS_URL: stack.ingressUrl },
   });

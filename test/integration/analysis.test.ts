@@ -147,7 +147,7 @@ describe("analysis offline (no ANTHROPIC_API_KEY)", () => {
     const env = { ...process.env, RESTATE_INGRESS_URL: inject("stack").ingressUrl, ANTHROPIC_API_KEY: "" };
     const started = await run(
       process.execPath,
-      ["bin/procure.mjs", "analyse", "--products", `${catalogue.short},${catalogue.unsold}`],
+      ["bin/procure.mjs", "analyse", "--products", `${catalogue.short},${catalogue.unsold}`, "--json"],
       { cwd: projectRoot, env },
     );
     const { id } = JSON.parse(started.stdout) as { id: string };

@@ -114,7 +114,7 @@ describe("purchase orders on the real stack", () => {
     ingress(stack.ingressUrl).workflowClient<OrderWorkflow>({ name: "order" }, id);
 
   async function procure(args: readonly string[]) {
-    const child = spawn(process.execPath, ["bin/procure.mjs", ...args], {
+    const child = spawn(process.execPath, ["bin/procure.mjs", ...args, "--json"], {
       cwd: projectRoot,
       env: { ...process.env, RESTATE_INGRESS_URL: stack.ingressUrl },
     });
@@ -263,7 +263,7 @@ describe("purchase orders on the real stack", () => {
     }
     expect(await stock(a)).toBe(2 + 5);
     const tooMany = await procure(["order", "receive", acme!.orderId, "--lines", `${a}=${acmeQuantity}`]);
-    expect(tooMany.code).toBe(1);
+    expect(tooMany.code).toBe(5); // rejected input (the CLI's exit codes)
     expect(tooMany.stderr).toContain(`only ${acmeQuantity - 5} of ${acmeQuantity} outstanding`);
     const rest = await order(acme!.orderId).receive({ receiptId: "delivery-2" });
     expect(rest).toMatchObject({ status: "received", received: [{ sku: a, quantity: acmeQuantity - 5 }] });
