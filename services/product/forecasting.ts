@@ -13,6 +13,7 @@ import {
   AdviceResponse,
   ForecastResponse,
 } from "../../shared/catalog/insights.ts";
+import { openOrderQuantity } from "../../shared/db/orders.ts";
 import { latestObservations } from "../../shared/db/prices.ts";
 import { recentSalesValues, settleRetrains } from "../../shared/db/sales.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
@@ -188,10 +189,11 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         const pointer = await currentModel(ctx);
         const now = await ctx.date.now();
         return ctx.run("purchase advice", async () => {
-          const [model, observations, salesValues] = await Promise.all([
+          const [model, observations, salesValues, onOrder] = await Promise.all([
             loadModel(deps, pointer.path),
             latestObservations(deps.db, product.id),
             recentSalesValues(deps.db),
+            openOrderQuantity(deps.db, product.id),
           ]);
           return adviceResponse({
             product,
@@ -200,6 +202,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
             bestPrice: bestQuote(observations, product.currency, now),
             salesValues,
             demandCv: pointer.demandCv,
+            onOrder,
           });
         });
       },
