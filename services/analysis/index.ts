@@ -220,14 +220,13 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
           const analysisId = analysisKey(ctx);
           const progress = await ctx.get("progress");
           if (progress !== null && progress.status !== "running") return progress;
-          // A run killed after its retries ran out is recorded as failed by the reconciler; while
-          // the database does not answer, the run's own progress is the answer.
+          // A run killed after its retries ran out is recorded as failed by the reconciler. A read:
+          // fails fast while the database does not answer, and then the run's own progress answers.
           const stored = await ctx
-            .run(
-              "load analysis",
-              async () => (await findAnalysis(db, analysisId)) ?? null,
-              progress === null ? {} : { maxRetryAttempts: 2 },
-            )
+            .run("load analysis", async () => (await findAnalysis(db, analysisId)) ?? null, {
+              maxRetryAttempts: 3,
+              initialRetryInterval: 200,
+            })
             .catch((error: unknown) => {
               if (progress !== null && error instanceof restate.TerminalError) return null;
               throw error;
