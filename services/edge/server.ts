@@ -246,7 +246,7 @@ async function forwardToIngress(exchange: Exchange, path: string) {
       response,
       upstream.statusCode,
       body,
-      "x-restate-id" in passed ? { "x-restate-id": passed["x-restate-id"]! } : {},
+      "x-restate-id" in passed ? { "x-restate-id": passed["x-restate-id"] } : {},
     );
   } else {
     response.writeHead(upstream.statusCode, { ...securityHeaders, "cache-control": "no-store", ...passed });

@@ -190,7 +190,7 @@ describe("dashboard API (shared stack, no API key: local development)", () => {
       headers: { "content-type": "text/csv", [clientHeader]: "test" },
       body: stream,
       duplex: "half",
-    } as RequestInit);
+    });
     expect(streamed.status).toBe(413);
     expect(await streamed.json()).toMatchObject({ code: "payload_too_large" });
   });
