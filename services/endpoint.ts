@@ -39,7 +39,8 @@ function createServiceDefinitions(deps: ServiceDependencies) {
 /** Routes the SDK's logs into procure's structured log, without replayed duplicates. */
 const sdkLogger: restate.LoggerTransport = (meta, message, ...details) => {
   if (meta.replaying) return;
-  const level = meta.level === restate.RestateLogLevel.TRACE ? "debug" : meta.level;
+  // RestateLogLevel is a type-only enum (undefined at run time): compare with its value.
+  const level = meta.level === ("trace" as restate.RestateLogLevel.TRACE) ? "debug" : meta.level;
   const fields: Record<string, unknown> = { source: "restate-sdk" };
   if (meta.context) fields.invocation = meta.context.invocationTarget;
   if (meta.context) fields.invocationId = meta.context.invocationId;
