@@ -217,7 +217,7 @@ describe("the scrape schedule", () => {
       await eventually(
         "scrapes after the restarts",
         async () => ((await count()) >= afterRestart + 2 ? true : undefined),
-        15_000,
+        45_000,
       );
       await eventually("one pending scrape", async () =>
         (await onlyOnePending(id, stack.adminUrl)) ? true : undefined,
