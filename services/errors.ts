@@ -3,7 +3,9 @@
  * Anything not listed here is unexpected and retried under the bounded retry policy.
  */
 import * as restate from "@restatedev/restate-sdk";
+import { AnalysisOrderedError, OrderNotFoundError, OrderStateError } from "../shared/db/orders.ts";
 import { DuplicateSkuError } from "../shared/db/products.ts";
+import { OrderRuleError } from "../shared/orders/errors.ts";
 import { ForecastError } from "../shared/forecast/errors.ts";
 import { InventoryError } from "../shared/inventory/errors.ts";
 import { InvalidAmountError } from "../shared/money/index.ts";
@@ -46,6 +48,10 @@ const statusByError: readonly StatusRule<Error>[] = [
   rule(NotFoundError, 404),
   rule(ConflictError, 409),
   rule(DuplicateSkuError, 409),
+  rule(OrderRuleError, 400),
+  rule(OrderNotFoundError, 404),
+  rule(OrderStateError, 409),
+  rule(AnalysisOrderedError, 409),
 ];
 
 export function asTerminalError(error: unknown): restate.TerminalError | undefined {

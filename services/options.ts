@@ -55,7 +55,7 @@ export function stepRetries(
  * publishes the Schema as JSON Schema, so Restate's generated OpenAPI shows the request body.
  */
 export function schemaInput<A, I>(schema: Schema.Schema<A, I, never>): restate.Serde<A> {
-  const validating = restate.serde.schema(Schema.standardSchemaV1(schema)) as restate.Serde<A>;
+  const validating: restate.Serde<A> = restate.serde.schema(Schema.standardSchemaV1(schema));
   return {
     contentType: validating.contentType ?? "application/json",
     jsonSchema: JSONSchema.make(schema),
@@ -75,8 +75,9 @@ export function checkedKey(
   schema: Schema.Schema<string>,
   what: string,
 ): string {
-  if (!Schema.is(schema)(ctx.key)) {
+  const key = ctx.key;
+  if (!Schema.is(schema)(key)) {
     throw new InvalidRequestError(`${what} "${ctx.key}" is invalid: use ${identifierRule}`);
   }
-  return ctx.key;
+  return key;
 }

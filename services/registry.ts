@@ -22,6 +22,8 @@ export const serviceRegistry = {
   scheduler: { keyed: false, readOnly: [] },
   analysis: { keyed: true, readOnly: ["status", "report"] },
   reconciler: { keyed: true, readOnly: [] },
+  order: { keyed: true, readOnly: ["show"] },
+  purchasing: { keyed: false, readOnly: ["list"] },
   health: { keyed: false, readOnly: ["ping"] },
   alerts: { keyed: false, readOnly: ["rules", "list", "accuracy"] },
 } as const satisfies Readonly<

@@ -204,7 +204,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const stop = async () => {
     stopping = true;
     await Promise.all(replicas.map((replica) => terminate(replica, "SIGTERM")));
-    await Promise.all(nodes.map((node) => node?.stop()));
+    await Promise.all(nodes.map(async (node) => node?.stop()));
     await terminate(haproxy, "SIGTERM");
   };
 

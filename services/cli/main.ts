@@ -17,6 +17,7 @@ import {
   scrapeCommand,
   sourcesCommand,
 } from "./commands/prices.ts";
+import { orderCommand, supplierCommand } from "./commands/orders.ts";
 import { createCommand, showCommand, stockCommand, updateCommand } from "./commands/products.ts";
 import { progressCommand, uploadCommand } from "./commands/sales.ts";
 
@@ -38,6 +39,8 @@ const commands: readonly Command[] = [
   alertsCommand,
   modelCommand,
   accuracyCommand,
+  orderCommand,
+  supplierCommand,
   parsePriceCommand,
   extractPriceCommand,
   doctorCommand,

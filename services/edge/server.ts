@@ -246,7 +246,7 @@ async function forwardToIngress(exchange: Exchange, path: string) {
       response,
       upstream.statusCode,
       body,
-      "x-restate-id" in passed ? { "x-restate-id": passed["x-restate-id"]! } : {},
+      "x-restate-id" in passed ? { "x-restate-id": passed["x-restate-id"] } : {},
     );
   } else {
     response.writeHead(upstream.statusCode, { ...securityHeaders, "cache-control": "no-store", ...passed });
@@ -330,6 +330,24 @@ const routes: readonly Route[] = [
       const id = decodedSegment(encodedId);
       const found = await api.product(id);
       if (found === undefined) return sendError(response, 404, `product "${id}" does not exist`);
+      sendJson(response, 200, found);
+    },
+  },
+  {
+    path: /^\/api\/orders$/,
+    methods: ["GET"],
+    handle: async ({ response, url, api }) =>
+      sendJson(response, 200, {
+        orders: await api.orders(integerParameter(url.searchParams, "limit", 50, maxPageSize)),
+      }),
+  },
+  {
+    path: /^\/api\/orders\/([^/]+)$/,
+    methods: ["GET"],
+    handle: async ({ response, api }, encodedId) => {
+      const id = decodedSegment(encodedId);
+      const found = await api.order(id);
+      if (found === undefined) return sendError(response, 404, `order "${id}" does not exist`);
       sendJson(response, 200, found);
     },
   },

@@ -31,6 +31,7 @@ import {
 } from "../../shared/db/alerts.ts";
 import { latestSaleDate } from "../../shared/db/models.ts";
 import { latestObservations } from "../../shared/db/prices.ts";
+import { openOrderQuantity } from "../../shared/db/orders.ts";
 import { findProduct } from "../../shared/db/products.ts";
 import { dailySales } from "../../shared/db/sales.ts";
 import type { AlertsService } from "../alerts.ts";
@@ -82,6 +83,7 @@ async function productFacts(
           bestPrice: best,
           salesValues: [],
           demandCv: pointer.demandCv,
+          onOrder: await openOrderQuantity(deps.db, productId),
         })
       : null;
   return {

@@ -14,6 +14,7 @@ import { forecastingHandlers } from "./forecasting.ts";
 import { healingHandlers } from "./healing.ts";
 import { modelHistoryHandlers } from "./model-history.ts";
 import { pricingHandlers } from "./pricing.ts";
+import { receivingHandlers } from "./receiving.ts";
 
 export { productObjectName };
 
@@ -27,6 +28,7 @@ export function createProductObject(deps: ServiceDependencies) {
       ...healingHandlers(deps),
       ...alertHandlers(deps),
       ...modelHistoryHandlers(deps),
+      ...receivingHandlers(deps),
     },
     options: serviceOptions,
   });

@@ -65,6 +65,12 @@ const Environment = Schema.Struct({
   ANTHROPIC_API_KEY: Schema.optional(Schema.String),
   ANTHROPIC_BASE_URL: Schema.optional(Schema.String),
   ANTHROPIC_MODEL: Schema.optionalWith(Schema.String, { default: () => "claude-sonnet-4-5" }),
+  ORDER_APPROVAL_TIMEOUT_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 14 * 24 * 60 * 60 }),
+  ORDER_DELIVERY_GIVE_UP_HOURS: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.positive()), {
+    default: () => 72,
+  }),
+  SMTP_URL: Schema.optional(Schema.String.pipe(Schema.pattern(/^smtps?:\/\//))),
+  SMTP_FROM: Schema.optionalWith(Schema.String, { default: () => "procure <orders@localhost>" }),
   LOG_LEVEL: Schema.optionalWith(Schema.Literal("debug", "info", "warn", "error"), { default: () => "info" }),
 });
 

@@ -3,9 +3,10 @@
  * the first part trains a model per product, the rest is scored against those models' forecasts,
  * and the pooled figures are recomputed here independently (score.mjs's definitions).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as clients from "@restatedev/restate-sdk-clients";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AlertsService } from "../../services/alerts.ts";
 import type { UploadResult } from "../../services/ingestion.ts";
@@ -214,4 +215,31 @@ describe("forecasts held to account (Superstore cut at two dates)", () => {
     expect(status.model?.path).toBe(history.at(-2)!.path);
     expect((await product.forecast({ horizon: 4 })).trainedAt).toBe(history.at(-2)!.trainedAt);
   });
+
+  const chromiumPath = "/usr/bin/chromium";
+  it.skipIf(!existsSync(chromiumPath))(
+    "draws each retrain's forecast against the sales on the product page, the calibration table and the alerts feed",
+    async () => {
+      const [first] = await db<{ productId: string }[]>`
+        select product_id from forecast_accuracy order by product_id limit 1`;
+      const browser = await chromium.launch({
+        executablePath: chromiumPath,
+        args: ["--headless", "--no-sandbox"],
+      });
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${stack.dashboardUrl}/#/product/${first!.productId}`);
+        await page.locator("#past-forecasts tbody tr").nth(1).waitFor();
+        // Weekly sales plus one dashed forecast line per model.
+        expect(await page.locator("#past-forecasts svg polyline").count()).toBeGreaterThanOrEqual(3);
+        await page.goto(`${stack.dashboardUrl}/#/accuracy`);
+        await page.locator("#calibration tbody tr").first().waitFor();
+        expect(await page.locator("#calibration tbody tr").first().textContent()).toContain(
+          `all${productCount}`,
+        );
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });

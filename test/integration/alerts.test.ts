@@ -73,7 +73,8 @@ beforeAll(async () => {
   [shop, receiver, database] = await Promise.all([startShop(), startReceiver(), provisionDatabase()]);
   stack = await startStack({
     database,
-    env: { ALERT_WEBHOOK_URLS: receiver.url, ALERT_WEBHOOK_SECRET: secret },
+    // Retries back off to 5 s at most, so the delivery resumes soon after the service restarts.
+    env: { ALERT_WEBHOOK_URLS: receiver.url, ALERT_WEBHOOK_SECRET: secret, RETRY_MAX_INTERVAL_SECONDS: "5" },
   });
   db = connectDatabase(stack.databaseUrl, { maxConnections: 1 });
   ingress = clients.connect({ url: stack.ingressUrl });
@@ -161,6 +162,21 @@ describe("alerts", () => {
       return rows.length === 4 ? rows : undefined;
     });
     expect(delivered.every((row) => row.status === "delivered")).toBe(true);
+
+    const badRule = await fetch(new URL("/alerts/addRule", stack.ingressUrl), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind: "price_drop", percent: 150 }),
+    });
+    expect(badRule.status).toBe(400);
+    expect(await badRule.text()).toContain("percent must be below 100");
+    expect((await procure(["alerts", "add", "sunny_day"])).code).toBe(2);
+    const unknownProduct = await fetch(new URL("/alerts/addRule", stack.ingressUrl), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind: "source_out_of_stock", productId: "NO-SUCH-PRODUCT" }),
+    });
+    expect(unknownProduct.status).toBe(404);
 
     const listed = await procure(["alerts", "--product", id]);
     expect(listed.code).toBe(0);

@@ -190,7 +190,7 @@ describe("dashboard API (shared stack, no API key: local development)", () => {
       headers: { "content-type": "text/csv", [clientHeader]: "test" },
       body: stream,
       duplex: "half",
-    } as RequestInit);
+    });
     expect(streamed.status).toBe(413);
     expect(await streamed.json()).toMatchObject({ code: "payload_too_large" });
   });
@@ -453,7 +453,7 @@ describe("dashboard with PROCURE_API_KEY and signed Restate requests (private st
         expect(await page.locator("h1").textContent()).toContain(sku);
         expect(await page.locator("#demand svg polyline").count()).toBe(2);
         expect(await page.locator("#demand svg polygon").count()).toBe(1);
-        expect(await page.locator("#advice .figure").count()).toBe(6);
+        expect(await page.locator("#advice .figure").count()).toBe(7);
         await page.screenshot({ path: join(screenshots, "product.png"), fullPage: true });
       });
 

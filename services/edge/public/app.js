@@ -73,6 +73,9 @@ const statusLabels = {
   reorder: "Reorder",
   out_of_stock: "Out of stock",
   no_forecast: "No forecast",
+  awaiting_approval: "Awaiting approval",
+  delivery_failed: "Not delivered",
+  partially_received: "Partly received",
 };
 
 /** "BELOW_REORDER_POINT" → "Below reorder point". */
@@ -418,6 +421,7 @@ function adviceCard(advice) {
       figure("order quantity", fmt(a.orderQuantity)),
       figure("reorder point", fmt(a.reorderPoint)),
       figure("safety stock", fmt(a.safetyStock)),
+      figure("on order", fmt(a.onOrder)),
       figure("days of cover", fmt(a.daysOfCover)),
       figure("stock-out risk", pct(a.stockoutRisk)),
       figure("expected cost", money(a.expectedCost)),
@@ -700,7 +704,207 @@ async function productPage(id) {
       el("h2", {}, "Alerts"),
       alerts.value === null ? el("p", { class: "error" }, alerts.error) : alertsTable(alerts.value),
     ),
+    ordersCard(detail.orders, "Purchase orders with this product"),
   ];
+}
+
+/* ---------- purchase orders ---------- */
+
+function ordersCard(orders, title) {
+  return el(
+    "section",
+    { class: "card", id: "orders" },
+    el("h2", {}, title),
+    orders.length === 0
+      ? el("p", { class: "empty" }, "No purchase order yet: create them from an analysis.")
+      : el(
+          "table",
+          {},
+          tableHead(["Order", "Supplier", "Status", "#Lines", "#Total", "Created", "Expires"]),
+          el(
+            "tbody",
+            {},
+            orders.map((order) =>
+              el(
+                "tr",
+                {},
+                el("td", {}, el("a", { href: `#/order/${encodeURIComponent(order.id)}` }, order.id)),
+                el("td", {}, order.supplier),
+                el("td", {}, badge(order.status)),
+                el("td", { class: "num" }, fmt(order.lineCount)),
+                el("td", { class: "num" }, `${order.total} ${order.currency}`),
+                el("td", {}, new Date(order.createdAt).toLocaleString()),
+                el("td", {}, order.status === "awaiting_approval" ? day(order.expiresAt) : "—"),
+              ),
+            ),
+          ),
+        ),
+  );
+}
+
+async function ordersPage() {
+  const { orders } = await getJson("/api/orders?limit=100");
+  return [el("h1", {}, "Purchase orders"), ordersCard(orders, "Latest orders")];
+}
+
+/** Calls one handler of the order workflow, then shows the order again. */
+async function orderAction(id, action, body, done) {
+  try {
+    await callIngress(`order/${encodeURIComponent(id)}/${action}`, { body });
+    show(done);
+  } catch (error) {
+    show(`Order ${id}: ${error.message}`, "error");
+  }
+  void render();
+}
+
+function quantityInputs(form) {
+  return [...form.querySelectorAll("input[data-sku]")]
+    .filter((input) => input.value !== "" && input.value !== input.defaultValue)
+    .map((input) => ({ sku: input.dataset.sku, quantity: Number(input.value) }));
+}
+
+async function orderPage(id) {
+  const order = await getJson(`/api/orders/${encodeURIComponent(id)}`);
+  // Approved orders are being sent: show the outcome when it comes.
+  if (order.status === "approved") refreshWhileOn(`#/order/${encodeURIComponent(id)}`);
+  const awaiting = order.status === "awaiting_approval";
+  const receiving = ["sent", "partially_received", "delivery_failed"].includes(order.status);
+  const form = el("form", { id: "order-lines" });
+  const lineRows = order.lines.map((line) =>
+    el(
+      "tr",
+      {},
+      el("td", {}, el("a", { href: `#/product/${encodeURIComponent(line.productId)}` }, line.sku)),
+      el("td", {}, line.name),
+      el(
+        "td",
+        { class: "num" },
+        awaiting
+          ? el("input", {
+              type: "number",
+              min: "0",
+              value: String(line.quantity),
+              "data-sku": line.sku,
+              class: "qty",
+            })
+          : fmt(line.quantity),
+      ),
+      el("td", { class: "num" }, fmt(line.received)),
+      el(
+        "td",
+        { class: "num" },
+        receiving && line.received < line.quantity
+          ? el("input", {
+              type: "number",
+              min: "0",
+              max: String(line.quantity - line.received),
+              value: "",
+              placeholder: "0",
+              "data-sku": line.sku,
+              class: "qty",
+            })
+          : "—",
+      ),
+      el("td", { class: "num" }, line.unitPrice ?? "—"),
+      el("td", { class: "num" }, line.lineTotal ?? "—"),
+    ),
+  );
+  form.append(
+    el(
+      "table",
+      {},
+      tableHead(["SKU", "Name", "#Quantity", "#Received", "#Receive now", "#Unit price", "#Line total"]),
+      el("tbody", {}, lineRows),
+    ),
+  );
+  const button = (label, onClick, extra = {}) =>
+    el("button", { type: "button", ...extra, onclick: onClick }, label);
+  const actions = el(
+    "div",
+    { class: "row" },
+    awaiting
+      ? [
+          button("Approve and send", () => {
+            const lines = quantityInputs(form);
+            void orderAction(
+              id,
+              "approve",
+              lines.length > 0 ? { lines } : {},
+              `Order ${id} approved: sending it.`,
+            );
+          }),
+          button(
+            "Save quantities",
+            () => {
+              const lines = quantityInputs(form);
+              if (lines.length === 0) return show("Change a quantity first.");
+              void orderAction(id, "edit", { lines }, `Order ${id} changed.`);
+            },
+            { class: "quiet" },
+          ),
+          button(
+            "Reject",
+            () => {
+              const note = window.prompt(`Reject order ${id}? Reason (optional):`);
+              if (note !== null)
+                void orderAction(id, "reject", note ? { note } : {}, `Order ${id} rejected.`);
+            },
+            { class: "quiet" },
+          ),
+        ]
+      : [],
+    receiving
+      ? [
+          button("Receive the quantities entered", () => {
+            const lines = quantityInputs(form).filter((line) => line.quantity > 0);
+            if (lines.length === 0) return show("Enter the quantities received first.");
+            void orderAction(id, "receive", { lines }, `Receipt booked on order ${id}.`);
+          }),
+          button(
+            "Receive everything outstanding",
+            () => void orderAction(id, "receive", {}, `Order ${id} received in full.`),
+            { class: "quiet" },
+          ),
+        ]
+      : [],
+  );
+  return [
+    el("p", {}, el("a", { href: "#/orders" }, "← Purchase orders")),
+    el("h1", {}, `Order ${order.id} `, badge(order.status)),
+    el(
+      "p",
+      { class: "sub" },
+      `${order.supplier} · ${order.total} ${order.currency}${order.analysisId ? ` · from analysis ${order.analysisId}` : ""}${order.channel ? ` · sent by ${order.channel}` : ""}${order.error ? ` · ${order.error}` : ""}`,
+    ),
+    el("section", { class: "card" }, el("h2", {}, "Lines"), form, actions),
+    el(
+      "section",
+      { class: "card", id: "timeline" },
+      el("h2", {}, "Timeline"),
+      el(
+        "ul",
+        { class: "reasons" },
+        order.events.map((event) =>
+          el(
+            "li",
+            {},
+            `${new Date(event.at).toLocaleString()} — ${humanize(event.kind)}${event.detail.by ? ` by ${event.detail.by}` : ""}${event.detail.note ? `: ${event.detail.note}` : ""}${event.detail.error ? `: ${event.detail.error}` : ""}`,
+          ),
+        ),
+      ),
+    ),
+  ];
+}
+
+async function createOrders(analysisId) {
+  try {
+    const result = await callIngress("purchasing/create", { body: { analysisId } });
+    show(`${result.orders.length} purchase order(s) created from ${analysisId}; they wait for approval.`);
+    location.hash = "#/orders";
+  } catch (error) {
+    show(`Could not create orders: ${error.message}`, "error");
+  }
 }
 
 async function analysesPage() {
@@ -756,7 +960,18 @@ async function analysisPage(id) {
     el(
       "section",
       { class: "card", id: "recommendations" },
-      el("h2", {}, `Recommendations (${report.recommendations.length})`),
+      el(
+        "h2",
+        {},
+        `Recommendations (${report.recommendations.length}) `,
+        report.recommendations.some((r) => r.action === "buy_now")
+          ? el(
+              "button",
+              { type: "button", id: "create-orders", onclick: () => void createOrders(analysis.id) },
+              "Create purchase orders",
+            )
+          : null,
+      ),
       report.recommendations.length === 0
         ? el("p", { class: "empty" }, "Nothing to buy: no product was flagged.")
         : el(
@@ -861,7 +1076,11 @@ async function render() {
               ? await alertsPage()
               : page === "accuracy"
                 ? await accuracyPage()
-                : await productList();
+                : page === "order" && id
+                  ? await orderPage(id)
+                  : page === "orders"
+                    ? await ordersPage()
+                    : await productList();
     view.replaceChildren(...content);
   } catch (error) {
     view.replaceChildren(el("section", { class: "card" }, el("p", { class: "error" }, error.message)));

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { Either, Schema } from "effect";
 import {
+  AlertRuleInput,
+  ruleThreshold,
   episodeTransitions,
   evaluateRules,
   type AlertRule,
@@ -106,5 +109,33 @@ describe("alert episodes", () => {
     const open = [{ alertId: "a", ruleId: 1, subject: "product" }];
     expect(episodeTransitions(open, evaluateRules(rules, unknown, defaults)).resolve).toEqual([]);
     expect(episodeTransitions(open, []).resolve).toEqual([{ episode: open[0], condition: null }]);
+  });
+});
+
+describe("alert rule input", () => {
+  const decode = Schema.decodeUnknownEither(AlertRuleInput);
+
+  it("stores each kind's threshold as a decimal string, and none for the kinds without one", () => {
+    const decoded = (input: unknown) => Either.getOrThrow(decode(input));
+    expect(ruleThreshold(decoded({ kind: "price_at_or_below", target: "89.90", productId: "P1" }))).toBe(
+      "89.90",
+    );
+    expect(ruleThreshold(decoded({ kind: "price_drop", percent: 12.5 }))).toBe("12.5000");
+    expect(ruleThreshold(decoded({ kind: "stockout_risk", probability: 0.2 }))).toBe("0.2000");
+    expect(ruleThreshold(decoded({ kind: "drift" }))).toBeNull();
+    expect(ruleThreshold(decoded({ kind: "cover_below_lead_time" }))).toBeNull();
+  });
+
+  it("rejects a missing or out-of-range threshold and an unknown kind", () => {
+    for (const input of [
+      { kind: "price_at_or_below" },
+      { kind: "price_at_or_below", target: "-1" },
+      { kind: "price_drop", percent: 150 },
+      { kind: "stockout_risk", probability: 1 },
+      { kind: "sunny_day" },
+      { kind: "drift", productId: "not a valid id!" },
+    ]) {
+      expect(Either.isLeft(decode(input)), JSON.stringify(input)).toBe(true);
+    }
   });
 });
