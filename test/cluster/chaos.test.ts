@@ -111,7 +111,7 @@ describe("a 3-node Restate cluster with 2 service replicas under kill -9", () =>
     const secondCsv = plainSalesCsv([...products, ...newcomers], 20, "2023-10-09");
 
     const first = await uploadUntilAnswered(firstCsv, url);
-    await waitForRetrains(first.uploadId, url, 120_000);
+    await waitForRetrains(first.uploadId, url, 240_000);
     for (const id of scheduled) {
       await productClient(id, url).addSource({ url: `${shop.url}/jsonld`, label: "shop" });
       await productClient(id, url).startSchedule({ intervalSeconds: scheduleSeconds });
