@@ -156,6 +156,7 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
             finishedAt: null,
             error: null,
           };
+          ctx.set("progress", progress);
           try {
             const start = await ctx.run(
               "record start",
@@ -219,11 +220,17 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
           const analysisId = analysisKey(ctx);
           const progress = await ctx.get("progress");
           if (progress !== null && progress.status !== "running") return progress;
-          const stored = await ctx.run(
-            "load analysis",
-            async () => (await findAnalysis(db, analysisId)) ?? null,
-          );
-          // A run killed after its retries ran out is recorded as failed by the reconciler.
+          // A run killed after its retries ran out is recorded as failed by the reconciler. A read:
+          // fails fast while the database does not answer, and then the run's own progress answers.
+          const stored = await ctx
+            .run("load analysis", async () => (await findAnalysis(db, analysisId)) ?? null, {
+              maxRetryAttempts: 3,
+              initialRetryInterval: 200,
+            })
+            .catch((error: unknown) => {
+              if (progress !== null && error instanceof restate.TerminalError) return null;
+              throw error;
+            });
           if (progress !== null) {
             return stored?.status === "failed"
               ? { ...progress, status: "failed", finishedAt: stored.finishedAt, error: stored.error }

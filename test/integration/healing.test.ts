@@ -6,11 +6,13 @@ import * as clients from "@restatedev/restate-sdk-clients";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uploadCommand } from "../../services/cli/commands/sales.ts";
 import { loadConfig } from "../../shared/config/index.ts";
+import type { AnalysisWorkflow } from "../../services/analysis/index.ts";
 import type { UploadResult } from "../../services/ingestion.ts";
 import { connectDatabase, type Database } from "../../shared/db/connection.ts";
 import {
   adminQuery,
   eventually,
+  ingress,
   ingestionClient,
   plainSalesCsv,
   productClient,
@@ -163,6 +165,32 @@ describe("a database outage", () => {
     });
     const [sales] = await db`select count(*)::int as n from sales where product_id = ${sku}`;
     expect(sales?.n).toBe(50);
+  });
+
+  it("an analysis that cannot start because the database is down ends failed, never running", async (context) => {
+    if (database.kind !== "postgres") context.skip();
+    const analysisId = uniqueId("outage");
+    const analysis = ingress(stack.ingressUrl).workflowClient<AnalysisWorkflow>(
+      { name: "analysis" },
+      analysisId,
+    );
+    await proxy.cut();
+    try {
+      await analysis.workflowSubmit({});
+      const progress = await eventually(
+        "the analysis to fail",
+        async () => {
+          // Until the run has started, only the (unreachable) database knows the analysis.
+          const status = await Promise.resolve(analysis.status()).catch(() => undefined);
+          return status?.status === "running" ? undefined : status;
+        },
+        30_000,
+      );
+      expect(progress).toMatchObject({ status: "failed" });
+      expect(progress.error).toMatch(/ECONNREFUSED|connect/);
+    } finally {
+      await proxy.restore();
+    }
   });
 
   it("longer than the retry window: retrains, schedules and uploads all finish afterwards", async (context) => {
