@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     include: ["test/cluster/**/*.test.ts"],
     setupFiles: ["shared/runtime/polyfill.ts"],
-    testTimeout: 300_000,
-    hookTimeout: 240_000,
+    testTimeout: 480_000,
+    hookTimeout: 420_000,
   },
 });

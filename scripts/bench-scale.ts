@@ -129,17 +129,6 @@ async function main(): Promise<void> {
     throw new Error("bench:scale needs the real PostgreSQL at 127.0.0.1:5432");
   const dataDir = await mkdtemp(join(tmpdir(), "procure-scale-"));
   const started = performance.now();
-  const cluster = await startCluster({
-    ports: await freeClusterPorts(),
-    dataDir,
-    databaseUrl: database.url,
-    replicaEnv: {
-      LOG_LEVEL: "error",
-      RESTATE_LOGGING: "WARN",
-      DATABASE_MAX_CONNECTIONS: "10",
-      RETRAIN_DEBOUNCE_SECONDS: "2",
-    },
-  });
   const seconds = () => ((performance.now() - started) / 1000).toFixed(0);
   const productIds = async () => {
     const db = connectDatabase(database.url, { maxConnections: 1 });
@@ -152,6 +141,21 @@ async function main(): Promise<void> {
     console.log(`[${seconds()} s] products ${products[0]?.count}, with a trained model ${models[0]?.count}`);
     return rows.map((row) => row.id);
   };
+  const cluster = await startCluster({
+    ports: await freeClusterPorts(),
+    dataDir,
+    databaseUrl: database.url,
+    replicaEnv: {
+      LOG_LEVEL: "error",
+      RESTATE_LOGGING: "WARN",
+      DATABASE_MAX_CONNECTIONS: "10",
+      RETRAIN_DEBOUNCE_SECONDS: "2",
+    },
+  }).catch(async (error: unknown) => {
+    await database.drop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   try {
     console.log(`[${seconds()} s] cluster up (3 Restate nodes, 2 replicas, HAProxy); data in ${dataDir}`);
     await uploadWithCli(cluster, superstoreCsv);

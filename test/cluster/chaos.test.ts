@@ -111,7 +111,7 @@ describe("a 3-node Restate cluster with 2 service replicas under kill -9", () =>
     const secondCsv = plainSalesCsv([...products, ...newcomers], 20, "2023-10-09");
 
     const first = await uploadUntilAnswered(firstCsv, url);
-    await waitForRetrains(first.uploadId, url, 120_000);
+    await waitForRetrains(first.uploadId, url, 240_000);
     for (const id of scheduled) {
       await productClient(id, url).addSource({ url: `${shop.url}/jsonld`, label: "shop" });
       await productClient(id, url).startSchedule({ intervalSeconds: scheduleSeconds });
@@ -210,21 +210,31 @@ describe("a 3-node Restate cluster with 2 service replicas under kill -9", () =>
 
     // Every schedule kept firing after the restart, with never more than one pending scrape.
     const seenAlone = new Set<string>();
-    const deadline = Date.now() + 60_000;
+    const lastSeen = new Map<string, string[]>();
+    const queryErrors: string[] = [];
+    const deadline = Date.now() + 90_000;
     while (seenAlone.size < scheduled.length && Date.now() < deadline) {
       // A query across the partitions of three busy nodes can fail now and then: ask again.
       const rows = await adminQuery(
         `select target_service_key as product, status from sys_invocation where target_service_name = 'product' and target_handler_name = 'scheduledScrape' and status <> 'completed'`,
         cluster.adminUrl,
-      ).catch(() => []);
-      for (const id of scheduled) {
-        const mine = rows.filter((row) => row.product === id);
-        expect(mine.filter((row) => row.status === "scheduled").length, id).toBeLessThanOrEqual(1);
-        if (mine.length === 1 && mine[0]?.status === "scheduled") seenAlone.add(id);
+      ).catch((error: unknown) => {
+        queryErrors.push(String(error).slice(0, 300));
+        return undefined;
+      });
+      for (const id of rows === undefined ? [] : scheduled) {
+        const mine = (rows ?? []).filter((row) => row.product === id).map((row) => String(row.status));
+        lastSeen.set(id, mine);
+        expect(mine.filter((status) => status === "scheduled").length, id).toBeLessThanOrEqual(1);
+        if (mine.length === 1 && mine[0] === "scheduled") seenAlone.add(id);
       }
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
-    expect([...seenAlone].sort()).toEqual(scheduled);
+    const diagnosis = JSON.stringify({
+      lastSeen: Object.fromEntries(lastSeen),
+      queryErrors: queryErrors.slice(-3),
+    });
+    expect([...seenAlone].sort(), diagnosis).toEqual(scheduled);
     const scrapedSince = await db<{ product: string }[]>`
       select distinct product_id as product from prices where collected_at > ${restartedWall} order by 1`;
     expect(scrapedSince.map((row) => row.product)).toEqual(scheduled);
