@@ -8,6 +8,7 @@ import * as restate from "@restatedev/restate-sdk";
 import { log } from "../shared/runtime/log.ts";
 import type { ServiceDependencies } from "./dependencies.ts";
 import { createAnalysisWorkflow } from "./analysis/index.ts";
+import { createCatalogService } from "./catalog.ts";
 import { healthService } from "./health.ts";
 import { createIngestionService } from "./ingestion.ts";
 import { listen, type RunningServer } from "./runtime/listen.ts";
@@ -19,6 +20,7 @@ function createServiceDefinitions(deps: ServiceDependencies) {
     healthService,
     createProductObject(deps),
     createIngestionService(deps),
+    createCatalogService(deps),
     createSchedulerService(deps),
     createAnalysisWorkflow(deps),
   ];

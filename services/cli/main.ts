@@ -7,6 +7,7 @@ import * as clients from "@restatedev/restate-sdk-clients";
 import { loadConfig } from "../../shared/config/index.ts";
 import { UsageError, ingressHeaders, type Command } from "./command.ts";
 import { analyseCommand, analysisCommand } from "./commands/analyse.ts";
+import { catalogCommand } from "./commands/catalog.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { adviceCommand, bestPriceCommand, forecastCommand } from "./commands/insights.ts";
 import {
@@ -25,6 +26,7 @@ const commands: readonly Command[] = [
   showCommand,
   stockCommand,
   uploadCommand,
+  catalogCommand,
   progressCommand,
   forecastCommand,
   adviceCommand,

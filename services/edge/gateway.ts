@@ -13,6 +13,7 @@ const services: Readonly<Record<string, { readonly keyed: boolean; readonly read
     product: { keyed: true, readOnly: ["status", "forecast", "advice", "sources", "bestPrice"] },
     analysis: { keyed: true, readOnly: ["status", "report"] },
     ingestion: { keyed: false, readOnly: ["progress"] },
+    catalog: { keyed: false, readOnly: [] },
     health: { keyed: false, readOnly: ["ping"] },
   };
 

@@ -11,6 +11,7 @@ import { findProduct, saveProduct, updateStock } from "../../shared/db/products.
 import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
 import { checkedKey, schemaInput } from "../options.ts";
+import { requestAdviceRefresh } from "./snapshot.ts";
 import type { ModelPointer, ProductState, RetrainState, ScheduleState, ScrapeSummary } from "./state.ts";
 
 export interface ProductStatus {
@@ -46,6 +47,7 @@ export function catalogHandlers(deps: ServiceDependencies) {
           saveProduct(deps.db, applyProfile(id, await findProduct(deps.db, id), input)),
         );
         ctx.set("revision", ((await ctx.get("revision")) ?? 0) + 1);
+        requestAdviceRefresh(ctx, id);
         return saved;
       },
     ),
@@ -59,6 +61,7 @@ export function catalogHandlers(deps: ServiceDependencies) {
           async () => (await updateStock(deps.db, id, input.stock)) ?? null,
         );
         if (updated === null) throw new NotFoundError(`product "${id}" does not exist`);
+        requestAdviceRefresh(ctx, id);
         return updated;
       },
     ),

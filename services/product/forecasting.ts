@@ -14,12 +14,14 @@ import {
   type ForecastResponse,
 } from "../../shared/catalog/insights.ts";
 import { latestObservations } from "../../shared/db/prices.ts";
-import { recentSalesValues, settleRetrains } from "../../shared/db/sales.ts";
+import { productClass } from "../../shared/db/classes.ts";
+import { settleRetrains } from "../../shared/db/sales.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
 import { schemaInput } from "../options.ts";
 import { loadProduct, productKey } from "./catalog.ts";
 import { loadModel, trainAndStore, type TrainingOutcome } from "./model-store.ts";
+import { requestAdviceRefresh } from "./snapshot.ts";
 import type { ModelPointer, ProductState, RetrainState } from "./state.ts";
 
 const RetrainRequest = Schema.Struct({ uploadId: Schema.optionalWith(Schema.String, { exact: true }) });
@@ -86,7 +88,10 @@ export function forecastingHandlers(deps: ServiceDependencies) {
             if (error instanceof restate.TerminalError) return { outcome: "failed", error: error.message };
             throw error;
           });
-        if (result.outcome === "trained") ctx.set("model", result.pointer);
+        if (result.outcome === "trained") {
+          ctx.set("model", result.pointer);
+          requestAdviceRefresh(ctx, id);
+        }
         await ctx.run("settle retrain requests", () =>
           settleRetrains(
             deps.db,
@@ -134,17 +139,17 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         const pointer = await currentModel(ctx);
         const now = await ctx.date.now();
         return ctx.run("purchase advice", async () => {
-          const [model, observations, salesValues] = await Promise.all([
+          const [model, observations, abc] = await Promise.all([
             loadModel(deps, pointer.path),
             latestObservations(deps.db, product.id),
-            recentSalesValues(deps.db),
+            productClass(deps.db, product.id),
           ]);
           return adviceResponse({
             product,
             model,
             request,
             bestPrice: bestQuote(observations, product.currency, now),
-            salesValues,
+            abc,
             demandCv: pointer.demandCv,
           });
         });

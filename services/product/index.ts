@@ -10,6 +10,7 @@ import { serviceOptions } from "../options.ts";
 import { catalogHandlers } from "./catalog.ts";
 import { forecastingHandlers } from "./forecasting.ts";
 import { pricingHandlers } from "./pricing.ts";
+import { snapshotHandlers } from "./snapshot.ts";
 
 export const productObjectName = "product";
 
@@ -20,6 +21,7 @@ export function createProductObject(deps: ServiceDependencies) {
       ...catalogHandlers(deps),
       ...forecastingHandlers(deps),
       ...pricingHandlers(deps),
+      ...snapshotHandlers(deps),
     },
     options: serviceOptions,
   });

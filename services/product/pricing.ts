@@ -25,6 +25,7 @@ import type { ServiceDependencies } from "../dependencies.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import { schemaInput } from "../options.ts";
 import { loadProduct, productKey } from "./catalog.ts";
+import { requestAdviceRefresh } from "./snapshot.ts";
 import type { ProductState, ScheduleState, ScrapeSummary } from "./state.ts";
 
 const AddSourceInput = Schema.Struct({
@@ -116,6 +117,7 @@ async function scrapeOnce(ctx: Ctx, deps: ServiceDependencies): Promise<ScrapeSu
     failed,
   };
   ctx.set("lastScrape", summary);
+  if (succeeded > 0) requestAdviceRefresh(ctx, id);
   return summary;
 }
 

@@ -7,7 +7,8 @@ export class DuplicateSkuError extends Error {
 }
 
 const productColumns = (sql: Database) =>
-  sql`id, sku, name, category, sub_category, stock, lead_time_days, unit_cost::text as unit_cost, currency`;
+  sql`id, sku, name, category, sub_category, stock, lead_time_days, unit_cost::text as unit_cost, currency,
+    supplier, min_order_qty, pack_size, service_level, review_period_days`;
 
 export async function findProduct(sql: Database, id: string): Promise<Product | undefined> {
   const [row] = await sql<Product[]>`select ${productColumns(sql)} from products where id = ${id}`;

@@ -174,17 +174,3 @@ export async function dailySales(sql: Database, productId: string): Promise<Dail
     from sales where product_id = ${productId}
     group by sale_date order by sale_date`;
 }
-
-export interface ProductValue {
-  readonly productId: string;
-  readonly value: number;
-}
-
-/** Each product's sales value over the last `days` days of recorded sales (revenue, else units × price). */
-export async function recentSalesValues(sql: Database, days = 365): Promise<ProductValue[]> {
-  return sql<ProductValue[]>`
-    select product_id, coalesce(sum(coalesce(revenue, quantity * unit_price, 0)), 0)::float8 as value
-    from sales
-    where sale_date > (select max(sale_date) from sales) - ${days}::int
-    group by product_id`;
-}

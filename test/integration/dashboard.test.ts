@@ -10,7 +10,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { UploadResult } from "../../services/ingestion.ts";
 import type { ProductPage } from "../../services/edge/api.ts";
-import { plainSalesCsv, uniqueId, waitForRetrains } from "../support/clients.ts";
+import { plainSalesCsv, uniqueId, waitForAdviceSnapshots, waitForRetrains } from "../support/clients.ts";
 import {
   freePort,
   projectRoot,
@@ -72,6 +72,7 @@ describe("dashboard API (shared stack, no API key: local development)", () => {
     const response = await upload(dashboardUrl, csv);
     expect(response.status, response.text).toBe(200);
     await waitForRetrains((response.json() as UploadResult).uploadId, inject("stack").ingressUrl);
+    await waitForAdviceSnapshots(skus);
   });
 
   it("serves the page with a strict content security policy", async () => {

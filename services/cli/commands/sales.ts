@@ -35,6 +35,7 @@ export async function followRetrains(
 export async function uploadFile(
   context: CommandContext,
   file: string,
+  ingressPath = "/ingestion/upload",
 ): Promise<{ status: number; body: string }> {
   const size = (await stat(file)).size;
   const content = await readFile(file);
@@ -52,7 +53,7 @@ export async function uploadFile(
       controller.enqueue(chunk);
     },
   });
-  const response = await fetch(new URL("/ingestion/upload", context.config.RESTATE_INGRESS_URL), {
+  const response = await fetch(new URL(ingressPath, context.config.RESTATE_INGRESS_URL), {
     method: "POST",
     headers: { "content-type": "text/csv", "x-filename": basename(file), ...ingressHeaders(context.config) },
     body,

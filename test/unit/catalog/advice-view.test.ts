@@ -23,12 +23,12 @@ const product: Product = {
   leadTimeDays: 7,
   unitCost: "12.35",
   currency: "USD",
+  supplier: null,
+  minOrderQty: null,
+  packSize: null,
+  serviceLevel: null,
+  reviewPeriodDays: null,
 };
-
-const salesValues = [
-  { productId: "lamp", value: 900 },
-  { productId: "desk", value: 100 },
-];
 
 describe("adviceResponse", () => {
   it("orders up to the (lead time + review) demand and prices the order exactly at the catalogue cost", () => {
@@ -37,7 +37,7 @@ describe("adviceResponse", () => {
       model,
       request: {},
       bestPrice: null,
-      salesValues,
+      abc: "A",
       demandCv: 0.2,
     });
     expect(advice).toMatchObject({
@@ -79,7 +79,7 @@ describe("adviceResponse", () => {
         collectedAt: "2026-01-01T00:00:00.000Z",
         ageHours: 1,
       },
-      salesValues,
+      abc: "A",
       demandCv: null,
     });
     expect(advice).toMatchObject({ shouldReorder: false, orderQuantity: 0, stockoutRisk: 0, xyz: "Z" });

@@ -1,0 +1,132 @@
+/**
+ * Advice snapshots: each product's latest advice summary and money at stake, one row per product,
+ * written by its product object. They make the dashboard's product list one query and the
+ * analysis's ranking of the whole catalogue one indexed read.
+ */
+import type { AdviceSnapshot, StockStatus } from "../catalog/stake.ts";
+import type { Database } from "./connection.ts";
+
+/** Rows per insert when snapshots are written in bulk (20 parameters each). */
+const batchRows = 3_000;
+
+export async function saveSnapshots(
+  db: Database,
+  snapshots: readonly AdviceSnapshot[],
+  computedAt: string,
+): Promise<void> {
+  for (let start = 0; start < snapshots.length; start += batchRows) {
+    const rows = snapshots
+      .slice(start, start + batchRows)
+      .map((snapshot) => ({ ...snapshot, unknown: [...snapshot.unknown], computedAt }));
+    await db`
+      insert into advice_snapshots ${db(
+        rows,
+        "productId",
+        "computedAt",
+        "status",
+        "error",
+        "stock",
+        "stockoutRisk",
+        "daysOfCover",
+        "orderQuantity",
+        "xyz",
+        "currency",
+        "unitCost",
+        "unitCostSource",
+        "sellingPrice",
+        "orderCost",
+        "expectedLostUnits",
+        "lostMargin",
+        "excessUnits",
+        "overstockCapital",
+        "moneyAtStake",
+        "unknown",
+      )}
+      on conflict (product_id) do update set
+        computed_at = excluded.computed_at, status = excluded.status, error = excluded.error,
+        stock = excluded.stock, stockout_risk = excluded.stockout_risk, days_of_cover = excluded.days_of_cover,
+        order_quantity = excluded.order_quantity, xyz = excluded.xyz, currency = excluded.currency,
+        unit_cost = excluded.unit_cost, unit_cost_source = excluded.unit_cost_source,
+        selling_price = excluded.selling_price, order_cost = excluded.order_cost,
+        expected_lost_units = excluded.expected_lost_units, lost_margin = excluded.lost_margin,
+        excess_units = excluded.excess_units, overstock_capital = excluded.overstock_capital,
+        money_at_stake = excluded.money_at_stake, unknown = excluded.unknown
+      where advice_snapshots.computed_at <= excluded.computed_at`;
+  }
+}
+
+/** Average net selling price per unit over the product's last year of sales; null without priced sales. */
+export async function averageSellingPrice(db: Database, productId: string): Promise<string | null> {
+  const [row] = await db<{ price: string | null }[]>`
+    with priced as (
+      select sale_date, quantity, coalesce(revenue, quantity * unit_price) as value
+      from sales where product_id = ${productId} and quantity > 0
+        and coalesce(revenue, quantity * unit_price) is not null and sale_date <= current_date
+    )
+    select round(sum(value) / nullif(sum(quantity), 0), 4)::text as price
+    from priced where sale_date > (select max(sale_date) from priced) - 365`;
+  return row?.price ?? null;
+}
+
+export type ProductSort = "risk" | "stake" | "abc" | "name";
+
+export interface ProductListQuery {
+  readonly search?: string;
+  readonly abc?: "A" | "B" | "C";
+  readonly status?: StockStatus;
+  readonly sort?: ProductSort;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface ProductListRow {
+  readonly id: string;
+  readonly sku: string;
+  readonly name: string;
+  readonly category: string | null;
+  readonly stock: number;
+  readonly leadTimeDays: number;
+  readonly status: StockStatus;
+  readonly stockoutRisk: number | null;
+  readonly daysOfCover: number | null;
+  readonly orderQuantity: number | null;
+  readonly abc: "A" | "B" | "C" | null;
+  readonly moneyAtStake: string | null;
+  readonly currency: string;
+}
+
+/** One page of the product list with the number of matching products, in one query. */
+export async function productList(
+  db: Database,
+  query: ProductListQuery,
+): Promise<{ total: number; rows: ProductListRow[] }> {
+  const pattern = query.search ? `%${query.search}%` : null;
+  const order = {
+    risk: db`s.stockout_risk desc nulls last, p.id`,
+    stake: db`s.money_at_stake desc nulls last, s.stockout_risk desc nulls last, p.id`,
+    abc: db`c.abc nulls last, c.sales_value desc, p.id`,
+    name: db`p.name, p.id`,
+  }[query.sort ?? "name"];
+  const rows = await db<(ProductListRow & { total: number })[]>`
+    select p.id, p.sku, p.name, p.category, p.stock, p.lead_time_days,
+      case when p.stock <= 0 then 'out_of_stock' else coalesce(s.status, 'no_forecast') end as status,
+      s.stockout_risk, s.days_of_cover, s.order_quantity, c.abc,
+      s.money_at_stake::text as money_at_stake, coalesce(s.currency, p.currency) as currency,
+      count(*) over ()::int as total
+    from products p
+    left join advice_snapshots s on s.product_id = p.id
+    left join product_classes c on c.product_id = p.id
+    where (${pattern}::text is null or p.name ilike ${pattern} or p.sku ilike ${pattern} or p.id ilike ${pattern})
+      and (${query.abc ?? null}::text is null or c.abc = ${query.abc ?? null})
+      and (${query.status ?? null}::text is null
+           or (case when p.stock <= 0 then 'out_of_stock' else coalesce(s.status, 'no_forecast') end) = ${query.status ?? null})
+    order by ${order}
+    limit ${query.limit} offset ${query.offset}`;
+  const total = rows[0]?.total ?? (query.offset > 0 ? await countOnly(db, query) : 0);
+  return { total, rows: rows.map(({ total: _total, ...row }) => row) };
+}
+
+async function countOnly(db: Database, query: ProductListQuery): Promise<number> {
+  const page = await productList(db, { ...query, offset: 0, limit: 1 });
+  return page.total;
+}
