@@ -11,6 +11,7 @@ import { findProduct } from "../../shared/db/products.ts";
 import { averageSellingPrice, saveSnapshots } from "../../shared/db/snapshots.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { productKey } from "./catalog.ts";
+import { productObjectName } from "../registry.ts";
 import type { ProductObject } from "./index.ts";
 import type { ProductState } from "./state.ts";
 
@@ -18,7 +19,7 @@ type SnapshotContext = restate.ObjectContext<ProductState> | restate.Context;
 
 /** Asks the product object to refresh its advice snapshot (after this invocation ends). */
 export function requestAdviceRefresh(ctx: SnapshotContext, productId: string): void {
-  ctx.objectSendClient<ProductObject>({ name: "product" }, productId).refreshAdvice();
+  ctx.objectSendClient<ProductObject>({ name: productObjectName }, productId).refreshAdvice();
 }
 
 export function snapshotHandlers(deps: ServiceDependencies) {
@@ -32,7 +33,7 @@ export function snapshotHandlers(deps: ServiceDependencies) {
           error = "no forecast model yet: upload the product's sales history";
         } else {
           try {
-            advice = await ctx.objectClient<ProductObject>({ name: "product" }, id).advice({});
+            advice = await ctx.objectClient<ProductObject>({ name: productObjectName }, id).advice({});
           } catch (failure) {
             if (!(failure instanceof restate.TerminalError)) throw failure;
             error = failure.message;

@@ -11,7 +11,7 @@
  *
  * Amounts are exact decimal strings (4 decimals); what cannot be priced is listed in `unknown`.
  */
-import { formatFixed4, parseFixed4, type Fixed4 } from "../ingest/decimal.ts";
+import { formatFixed4, parseFixed4, type Fixed4 } from "../money/index.ts";
 import { normalQuantile } from "../inventory/index.ts";
 import type { AdviceResponse } from "./insights.ts";
 import type { Product } from "./product.ts";
