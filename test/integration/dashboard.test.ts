@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { UploadResult } from "../../services/ingestion.ts";
 import type { ProductPage } from "../../services/edge/api.ts";
+import { serviceNames } from "../../services/registry.ts";
 import { plainSalesCsv, uniqueId, waitForAdviceSnapshots, waitForRetrains } from "../support/clients.ts";
 import {
   freePort,
@@ -175,7 +176,7 @@ describe("procure doctor (shared stack)", () => {
     });
     expect(result.stdout.split("\n").filter((line) => line.startsWith("✓"))).toHaveLength(5);
     expect(result.stdout).toContain(
-      "✓ deployment registered: services product, ingestion, health registered",
+      `✓ deployment registered: services ${serviceNames.join(", ")} registered`,
     );
     expect(result.code).toBe(0);
   });
