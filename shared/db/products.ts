@@ -43,18 +43,6 @@ export async function updateStock(sql: Database, id: string, stock: number): Pro
   return row;
 }
 
-export async function listProducts(
-  sql: Database,
-  options: { readonly limit: number; readonly offset: number; readonly search?: string },
-): Promise<Product[]> {
-  const pattern = options.search ? `%${options.search}%` : null;
-  return sql<Product[]>`
-    select ${productColumns(sql)} from products
-    where ${pattern}::text is null or name ilike ${pattern} or sku ilike ${pattern} or id ilike ${pattern}
-    order by id
-    limit ${options.limit} offset ${options.offset}`;
-}
-
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   return (
     typeof error === "object" &&

@@ -3,7 +3,9 @@
  * written by its product object. They make the dashboard's product list one query and the
  * analysis's ranking of the whole catalogue one indexed read.
  */
+import type { CatalogueScan } from "../agent/catalogue.ts";
 import type { AdviceSnapshot, StockStatus } from "../catalog/stake.ts";
+import { normaliseAmount } from "../money/index.ts";
 import type { Database } from "./connection.ts";
 
 /** Rows per insert when snapshots are written in bulk (20 parameters each). */
@@ -129,4 +131,94 @@ export async function productList(
 async function countOnly(db: Database, query: ProductListQuery): Promise<number> {
   const page = await productList(db, { ...query, offset: 0, limit: 1 });
   return page.total;
+}
+
+interface RankedRow {
+  readonly productId: string;
+  readonly supplier: string | null;
+  readonly currency: string;
+  readonly stockoutRisk: number | null;
+  readonly expectedLostUnits: number | null;
+  readonly excessUnits: number | null;
+  readonly lostMargin: string | null;
+  readonly overstockCapital: string | null;
+  readonly moneyAtStake: string | null;
+  readonly unknown: string[];
+}
+
+const money = (amount: string | null, currency: string) =>
+  amount === null ? null : { amount: normaliseAmount(amount), currency };
+
+/**
+ * The whole catalogue ranked by money at stake (then stock-out risk) in two indexed reads: the top
+ * `top` products with advice, and per currency the totals of all the others.
+ */
+export async function rankByMoneyAtStake(db: Database, top: number): Promise<CatalogueScan> {
+  const ranked = await db<RankedRow[]>`
+    select s.product_id, p.supplier, s.currency, s.stockout_risk, s.expected_lost_units, s.excess_units,
+      s.lost_margin::text as lost_margin, s.overstock_capital::text as overstock_capital,
+      s.money_at_stake::text as money_at_stake, s.unknown
+    from advice_snapshots s join products p on p.id = s.product_id
+    where s.error is null
+    order by s.money_at_stake desc nulls last, s.stockout_risk desc nulls last, s.product_id
+    limit ${top}`;
+  const rankedIds = ranked.map((row) => row.productId);
+  const rest = await db<
+    {
+      currency: string;
+      products: number;
+      unknownMoney: number;
+      lostMargin: string | null;
+      overstockCapital: string | null;
+      moneyAtStake: string | null;
+    }[]
+  >`
+    select s.currency, count(*)::int as products,
+      count(*) filter (where s.money_at_stake is null)::int as unknown_money,
+      sum(s.lost_margin)::text as lost_margin, sum(s.overstock_capital)::text as overstock_capital,
+      sum(s.money_at_stake)::text as money_at_stake
+    from advice_snapshots s
+    where s.error is null and not (s.product_id = any(${rankedIds}))
+    group by s.currency order by s.currency`;
+  const [counts] = await db<{ products: number; withAdvice: number }[]>`
+    select (select count(*) from products)::int as products,
+      (select count(*) from advice_snapshots where error is null)::int as with_advice`;
+  const totals = (pick: (row: (typeof rest)[number]) => string | null) =>
+    rest.flatMap((row) => {
+      const amount = money(pick(row), row.currency);
+      return amount === null ? [] : [amount];
+    });
+  const products = counts?.products ?? 0;
+  return {
+    products,
+    withoutAdvice: products - (counts?.withAdvice ?? 0),
+    ranked: ranked.map((row) => ({
+      productId: row.productId,
+      supplier: row.supplier,
+      stockoutRisk: row.stockoutRisk,
+      expectedLostUnits: row.expectedLostUnits,
+      excessUnits: row.excessUnits,
+      lostMargin: money(row.lostMargin, row.currency),
+      overstockCapital: money(row.overstockCapital, row.currency),
+      moneyAtStake: money(row.moneyAtStake, row.currency),
+      unknown: row.unknown,
+    })),
+    rest: {
+      products: rest.reduce((sum, row) => sum + row.products, 0),
+      unknownMoney: rest.reduce((sum, row) => sum + row.unknownMoney, 0),
+      lostMargin: totals((row) => row.lostMargin),
+      overstockCapital: totals((row) => row.overstockCapital),
+      moneyAtStake: totals((row) => row.moneyAtStake),
+    },
+  };
+}
+
+/** The catalogue supplier of each product that has one. */
+export async function productSuppliers(
+  db: Database,
+  ids: readonly string[],
+): Promise<Record<string, string>> {
+  const rows = await db<{ id: string; supplier: string }[]>`
+    select id, supplier from products where id = any(${[...ids]}) and supplier is not null`;
+  return Object.fromEntries(rows.map((row) => [row.id, row.supplier]));
 }
