@@ -1,5 +1,6 @@
 /** Sales ingestion queries: uploads, idempotent sale rows, and the retrains an upload asked for. */
 import type { SaleRow, SalesFormat } from "../ingest/schema.ts";
+import { recordMissingUnitCosts } from "./catalog.ts";
 import type { Database, Transaction } from "./connection.ts";
 
 export interface UploadRecord {
@@ -95,6 +96,7 @@ export async function storeSalesBatch(
     insert into products ${tx([...products.values()], "id", "sku", "name", "category", "subCategory")}
     on conflict do nothing
     returning id`;
+  await recordMissingUnitCosts(tx, rows);
   const sales = rows.map((row) => ({
     productId: row.sku,
     rowKey: row.rowKey,

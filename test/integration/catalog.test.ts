@@ -161,4 +161,25 @@ describe("catalogue import", () => {
     expect(snapshot?.unknown).toEqual(["unit cost"]);
     expect(snapshot?.moneyAtStake).toBeNull();
   });
+
+  it("records each product's unit cost from a Superstore upload where it has none", async () => {
+    const [fresh, priced] = [`${prefix}-ss-new`, `${prefix}-ss-priced`];
+    await imported(`sku,unit_cost\n${priced},7.5\n`);
+    const upload = await uploadCsv(
+      [
+        "Order ID,Order Date,Product ID,Quantity,Sales,Profit",
+        `${prefix}-O1,2016-11-08,${fresh},2,261.96,41.9136`,
+        `${prefix}-O2,2016-11-09,${fresh},3,22.368,-15.5655`,
+        `${prefix}-O3,2016-11-09,${priced},1,10,2`,
+      ].join("\n"),
+    );
+    expect(upload.status, upload.body).toBe(200);
+    const costs = await db<{ id: string; unitCost: string }[]>`
+      select id, unit_cost::text as unit_cost from products where id in (${fresh}, ${priced}) order by id`;
+    // The first line of the new product decides: (261.96 − 41.9136) / 2; the catalogue's cost stays.
+    expect(Object.fromEntries(costs.map((row) => [row.id, row.unitCost]))).toEqual({
+      [fresh]: "110.0232",
+      [priced]: "7.5000",
+    });
+  });
 });
