@@ -11,6 +11,7 @@ import {
   waitForRetrains,
 } from "../support/clients.ts";
 import type { UploadResult } from "../../services/ingestion.ts";
+import { refreshProductClasses } from "../../shared/db/classes.ts";
 
 const db = testDatabase();
 afterAll(() => db.end());
@@ -181,5 +182,32 @@ describe("catalogue import", () => {
       [fresh]: "110.0232",
       [priced]: "7.5000",
     });
+  });
+});
+
+describe("stored ABC classes", () => {
+  it("end their window at the shop's latest sale up to today, so a sale dated in the future moves no class", async () => {
+    const [steady, future] = [uniqueId("abc-steady"), uniqueId("abc-future")];
+    const upload = await uploadCsv(plainSalesCsv([steady], 10));
+    expect(upload.status, upload.body).toBe(200);
+    const { uploadId } = JSON.parse(upload.body) as UploadResult;
+    const today = new Date().toISOString().slice(0, 10);
+    const before = await refreshProductClasses(db, today);
+    const classes = async () =>
+      db<
+        { productId: string; abc: string }[]
+      >`select product_id, abc from product_classes order by product_id`;
+    const classesBefore = await classes();
+    expect(classesBefore.find((row) => row.productId === steady)?.abc).toMatch(/^[ABC]$/);
+
+    await db`insert into products (id, sku, name) values (${future}, ${future}, ${future})`;
+    await db`
+      insert into sales (product_id, row_key, sale_date, quantity, unit_price, revenue, upload_id)
+      values (${future}, 'day:future', '2999-01-01', 1000000, 1000, 1000000000, ${uploadId})`;
+    const after = await refreshProductClasses(db, today);
+    expect(after.windowEnd).toBe(before.windowEnd);
+    expect(after.windowEnd! <= today).toBe(true);
+    expect(await classes()).toEqual(classesBefore);
+    await db`delete from products where id = ${future}`;
   });
 });
