@@ -11,6 +11,9 @@ alter table products add column if not exists service_level double precision
 alter table products add column if not exists review_period_days integer
   check (review_period_days between 0 and 365);
 
+-- The dashboard's product list pages through products by name.
+create index if not exists products_name_id on products (name, id);
+
 -- One row per catalogue import (keyed by the Restate invocation that stored it), with the products
 -- it changed, so a retried invocation finds what it did. A repeated file changes no value, so it
 -- changes no product.

@@ -97,40 +97,77 @@ export interface ProductListRow {
   readonly currency: string;
 }
 
-/** One page of the product list with the number of matching products, in one query. */
+const listColumns = (db: Database) => db`
+  p.id, p.sku, p.name, p.category, p.stock, p.lead_time_days,
+  case when p.stock <= 0 then 'out_of_stock' else coalesce(s.status, 'no_forecast') end as status,
+  s.stockout_risk, s.days_of_cover, s.order_quantity, c.abc,
+  s.money_at_stake::text as money_at_stake, coalesce(s.currency, p.currency) as currency`;
+
+function listFilter(db: Database, query: ProductListQuery) {
+  const pattern = query.search ? `%${query.search}%` : undefined;
+  const status = db`case when p.stock <= 0 then 'out_of_stock' else coalesce(s.status, 'no_forecast') end`;
+  const clauses = [
+    ...(pattern === undefined
+      ? []
+      : [db`(p.name ilike ${pattern} or p.sku ilike ${pattern} or p.id ilike ${pattern})`]),
+    ...(query.abc === undefined ? [] : [db`c.abc = ${query.abc}`]),
+    ...(query.status === undefined ? [] : [db`${status} = ${query.status}`]),
+  ];
+  return clauses.reduce((all, clause) => db`${all} and ${clause}`, db`true`);
+}
+
+/**
+ * One page of the product list and the number of matching products. A sort on an advice figure
+ * walks the snapshots' index and puts the products without a snapshot after them (by id), so a page
+ * reads about `offset + limit` rows whatever the catalogue's size.
+ */
 export async function productList(
   db: Database,
   query: ProductListQuery,
 ): Promise<{ total: number; rows: ProductListRow[] }> {
-  const pattern = query.search ? `%${query.search}%` : null;
-  const order = {
-    risk: db`s.stockout_risk desc nulls last, p.id`,
-    stake: db`s.money_at_stake desc nulls last, s.stockout_risk desc nulls last, p.id`,
-    abc: db`c.abc nulls last, c.sales_value desc, p.id`,
-    name: db`p.name, p.id`,
-  }[query.sort ?? "name"];
-  const rows = await db<(ProductListRow & { total: number })[]>`
-    select p.id, p.sku, p.name, p.category, p.stock, p.lead_time_days,
-      case when p.stock <= 0 then 'out_of_stock' else coalesce(s.status, 'no_forecast') end as status,
-      s.stockout_risk, s.days_of_cover, s.order_quantity, c.abc,
-      s.money_at_stake::text as money_at_stake, coalesce(s.currency, p.currency) as currency,
-      count(*) over ()::int as total
-    from products p
+  const joins = db`
     left join advice_snapshots s on s.product_id = p.id
-    left join product_classes c on c.product_id = p.id
-    where (${pattern}::text is null or p.name ilike ${pattern} or p.sku ilike ${pattern} or p.id ilike ${pattern})
-      and (${query.abc ?? null}::text is null or c.abc = ${query.abc ?? null})
-      and (${query.status ?? null}::text is null
-           or (case when p.stock <= 0 then 'out_of_stock' else coalesce(s.status, 'no_forecast') end) = ${query.status ?? null})
-    order by ${order}
-    limit ${query.limit} offset ${query.offset}`;
-  const total = rows[0]?.total ?? (query.offset > 0 ? await countOnly(db, query) : 0);
-  return { total, rows: rows.map(({ total: _total, ...row }) => row) };
-}
-
-async function countOnly(db: Database, query: ProductListQuery): Promise<number> {
-  const page = await productList(db, { ...query, offset: 0, limit: 1 });
-  return page.total;
+    left join product_classes c on c.product_id = p.id`;
+  const filter = listFilter(db, query);
+  const sort = query.sort ?? "name";
+  const window = query.offset + query.limit;
+  const snapshotOrder =
+    sort === "risk"
+      ? db`s.stockout_risk desc nulls last, s.product_id`
+      : db`s.money_at_stake desc nulls last, s.stockout_risk desc nulls last, s.product_id`;
+  const rowsQuery =
+    sort === "risk" || sort === "stake"
+      ? db<(ProductListRow & { part: number; position: number })[]>`
+          select * from (
+            (select ${listColumns(db)}, 0 as part, row_number() over (order by ${snapshotOrder}) as position
+             from advice_snapshots s
+             join products p on p.id = s.product_id
+             left join product_classes c on c.product_id = p.id
+             where ${filter}
+             order by ${snapshotOrder}
+             limit ${window})
+            union all
+            (select ${listColumns(db)}, 1 as part, row_number() over (order by p.id) as position
+             from products p ${joins}
+             where s.product_id is null and ${filter}
+             order by p.id
+             limit ${window})
+          ) page
+          order by part, position
+          limit ${query.limit} offset ${query.offset}`
+      : db<(ProductListRow & { part?: never; position?: never })[]>`
+          select ${listColumns(db)} from products p ${joins}
+          where ${filter}
+          order by ${sort === "abc" ? db`c.abc nulls last, c.sales_value desc, p.id` : db`p.name, p.id`}
+          limit ${query.limit} offset ${query.offset}`;
+  const [rows, [counted]] = await Promise.all([
+    rowsQuery,
+    db<{ total: number }[]>`select count(*)::int as total from products p ${joins} where ${filter}`,
+  ]);
+  return {
+    total: counted?.total ?? 0,
+    rows: rows.map(({ part: _part, position: _position, ...row }) => row),
+  };
 }
 
 interface RankedRow {

@@ -10,6 +10,7 @@ import {
   waitForAdviceSnapshots,
   waitForRetrains,
 } from "../support/clients.ts";
+import type { ProductPage } from "../../services/edge/api.ts";
 import type { UploadResult } from "../../services/ingestion.ts";
 import { refreshProductClasses } from "../../shared/db/classes.ts";
 
@@ -161,6 +162,24 @@ describe("catalogue import", () => {
     // No unit cost yet: the money at stake is unknown, and the snapshot says why.
     expect(snapshot?.unknown).toEqual(["unit cost"]);
     expect(snapshot?.moneyAtStake).toBeNull();
+
+    // The dashboard's list reads the snapshots: sorted by risk, filtered by status, in one query.
+    const list = async (query: string) => {
+      const response = await fetch(
+        new URL(`/api/products?search=${prefix}-s&${query}`, inject("stack").dashboardUrl),
+      );
+      return { status: response.status, page: (await response.json()) as ProductPage };
+    };
+    const byRisk = await list("sort=risk");
+    expect(byRisk.page.products.map((product) => [product.id, product.status])).toEqual([
+      [skus[1], "out_of_stock"],
+      [skus[0], "ok"],
+    ]);
+    expect((await list("status=ok")).page).toMatchObject({
+      total: 1,
+      products: [{ id: skus[0], stock: 500 }],
+    });
+    expect((await list("sort=cheapest")).status).toBe(400);
   });
 
   it("records each product's unit cost from a Superstore upload where it has none", async () => {
