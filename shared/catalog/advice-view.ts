@@ -32,6 +32,8 @@ export interface AdviceInputs {
   /** The product's stored ABC class (computed once per sales upload) and its demand CV (for XYZ). */
   readonly abc: "A" | "B" | "C" | null;
   readonly demandCv: number | null;
+  /** Units on open purchase orders, not yet received. */
+  readonly onOrder: number;
 }
 
 export function adviceResponse(inputs: AdviceInputs): AdviceResponse {
@@ -56,6 +58,7 @@ export function adviceResponse(inputs: AdviceInputs): AdviceResponse {
     },
     {
       onHand: product.stock,
+      onOrder: inputs.onOrder,
       leadTimeDays: product.leadTimeDays,
       reviewPeriodDays,
       serviceLevel,
@@ -72,6 +75,7 @@ export function adviceResponse(inputs: AdviceInputs): AdviceResponse {
   return {
     productId: product.id,
     stock: product.stock,
+    onOrder: inputs.onOrder,
     leadTimeDays: product.leadTimeDays,
     reviewPeriodDays,
     serviceLevel,

@@ -60,3 +60,9 @@ export async function productClass(db: Database, productId: string): Promise<Abc
   >`select abc from product_classes where product_id = ${productId}`;
   return row?.abc ?? null;
 }
+
+/** Every stored ABC class, by product id. */
+export async function storedClasses(db: Database): Promise<Map<string, AbcClass>> {
+  const rows = await db<{ productId: string; abc: AbcClass }[]>`select product_id, abc from product_classes`;
+  return new Map(rows.map((row) => [row.productId, row.abc]));
+}
