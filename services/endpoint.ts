@@ -38,10 +38,20 @@ function createServiceDefinitions(deps: ServiceDependencies) {
   return serviceNames.map((name) => definitions[name]);
 }
 
+/** The SDK's log levels (its RestateLogLevel enum is type-only: no runtime object) as procure's. */
+const sdkLevels: Readonly<Record<string, "debug" | "info" | "warn" | "error">> = {
+  trace: "debug",
+  debug: "debug",
+  info: "info",
+  warn: "warn",
+  error: "error",
+};
+
 /** Routes the SDK's logs into procure's structured log, without replayed duplicates. */
 const sdkLogger: restate.LoggerTransport = (meta, message, ...details) => {
   if (meta.replaying) return;
-  const level = meta.level === restate.RestateLogLevel.TRACE ? "debug" : meta.level;
+  const sdkLevel: string = meta.level;
+  const level = sdkLevels[sdkLevel] ?? "info";
   const fields: Record<string, unknown> = { source: "restate-sdk" };
   if (meta.context) fields.invocation = meta.context.invocationTarget;
   if (meta.context) fields.invocationId = meta.context.invocationId;
