@@ -8,7 +8,7 @@ import * as restate from "@restatedev/restate-sdk";
 import { Schema } from "effect";
 import { calibrationTable, type CalibrationRow } from "../shared/accuracy/score.ts";
 import { AlertEvent, AlertRuleInput, ruleThreshold } from "../shared/alerts/rules.ts";
-import { classifyAbcXyz } from "../shared/inventory/index.ts";
+import { xyzClass } from "../shared/inventory/index.ts";
 import { scoredModels } from "../shared/db/accuracy.ts";
 import {
   activeRules,
@@ -22,7 +22,7 @@ import {
   type StoredRule,
 } from "../shared/db/alerts.ts";
 import { findProduct } from "../shared/db/products.ts";
-import { recentSalesValues } from "../shared/db/sales.ts";
+import { storedClasses } from "../shared/db/classes.ts";
 import { ProductId } from "../shared/catalog/product.ts";
 import { WebhookRejectedError, deliverWebhook } from "./delivery/webhook.ts";
 import type { ServiceDependencies } from "./dependencies.ts";
@@ -47,24 +47,13 @@ export interface PortfolioAccuracy {
 }
 
 async function portfolioAccuracy(deps: ServiceDependencies): Promise<PortfolioAccuracy> {
-  const [models, values] = await Promise.all([scoredModels(deps.db), recentSalesValues(deps.db)]);
-  const cvByProduct = new Map(models.map((model) => [model.productId, model.demandCv]));
-  const valueByProduct = new Map(values.map((item) => [item.productId, Math.max(0, item.value)]));
-  const classes = new Map(
-    classifyAbcXyz(
-      [...new Set([...valueByProduct.keys(), ...cvByProduct.keys()])].map((productId) => ({
-        productId,
-        annualValue: valueByProduct.get(productId) ?? 0,
-        demandCv: cvByProduct.get(productId) ?? null,
-      })),
-    ).map((item) => [item.productId, item]),
-  );
+  const [models, classes] = await Promise.all([scoredModels(deps.db), storedClasses(deps.db)]);
   return {
     scoredModels: models.length,
     calibration: calibrationTable(
       models.map((model) => ({
-        abc: classes.get(model.productId)?.abc ?? "C",
-        xyz: classes.get(model.productId)?.xyz ?? "Z",
+        abc: classes.get(model.productId) ?? "C",
+        xyz: xyzClass(model.demandCv),
         realized: model,
         backtest: model.metrics,
       })),

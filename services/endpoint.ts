@@ -9,6 +9,7 @@ import { log, type LogLevel } from "../shared/runtime/log.ts";
 import type { ServiceDependencies } from "./dependencies.ts";
 import { createAlertsService } from "./alerts.ts";
 import { createAnalysisWorkflow } from "./analysis/index.ts";
+import { createCatalogService } from "./catalog.ts";
 import { healthService } from "./health.ts";
 import { createIngestionService } from "./ingestion.ts";
 import { listen, type RunningServer } from "./runtime/listen.ts";
@@ -25,6 +26,7 @@ function createServiceDefinitions(deps: ServiceDependencies) {
   const definitions = {
     product: createProductObject(deps),
     ingestion: createIngestionService(deps),
+    catalog: createCatalogService(deps),
     scheduler: createSchedulerService(deps),
     analysis: createAnalysisWorkflow(deps),
     reconciler: createReconciler(deps),

@@ -8,6 +8,7 @@
 import * as restate from "@restatedev/restate-sdk";
 import { Schema } from "effect";
 import { ACCEPTED_FORMATS } from "../shared/ingest/index.ts";
+import { refreshProductClasses } from "../shared/db/classes.ts";
 import { retrainProgress, type RetrainProgress } from "../shared/db/sales.ts";
 import type { ServiceDependencies } from "./dependencies.ts";
 import { InvalidRequestError, NotFoundError } from "./errors.ts";
@@ -48,6 +49,10 @@ export function createIngestionService(deps: ServiceDependencies) {
             storeUpload(deps.db, body, { filename, invocationId: ctx.request().id }),
           );
           if (outcome.status === "rejected") throw new InvalidRequestError(rejectionMessage(outcome));
+          if (outcome.changedProducts.length > 0) {
+            const today = new Date(await ctx.date.now()).toISOString().slice(0, 10);
+            await ctx.run("classify products", () => refreshProductClasses(deps.db, today));
+          }
           for (const productId of outcome.changedProducts) {
             ctx
               .objectSendClient<ProductObject>({ name: productObjectName }, productId)

@@ -19,6 +19,7 @@ export const serviceRegistry = {
     ],
   },
   ingestion: { keyed: false, readOnly: ["progress"] },
+  catalog: { keyed: false, readOnly: [] },
   scheduler: { keyed: false, readOnly: [] },
   analysis: { keyed: true, readOnly: ["status", "report"] },
   reconciler: { keyed: true, readOnly: [] },

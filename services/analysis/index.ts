@@ -8,6 +8,7 @@ import * as restate from "@restatedev/restate-sdk";
 import { Schema } from "effect";
 import { AnalysisLimits, defaultLimits, type AnalysisUsage } from "../../shared/agent/budget.ts";
 import type { LlmDriver } from "../../shared/agent/llm.ts";
+import { catalogueBrief, spendBySupplier, type CatalogueScan } from "../../shared/agent/catalogue.ts";
 import { renderMarkdown } from "../../shared/agent/markdown.ts";
 import { AnalysisId, type AnalysisMode, type AnalysisReport } from "../../shared/agent/report.ts";
 import { runTeam, type TeamPhase } from "../../shared/agent/team.ts";
@@ -21,7 +22,7 @@ import {
   recordAnalysisStart,
 } from "../../shared/db/analyses.ts";
 import type { Database } from "../../shared/db/connection.ts";
-import { listProducts } from "../../shared/db/products.ts";
+import { productSuppliers, rankByMoneyAtStake } from "../../shared/db/snapshots.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { checkedKey, schemaInput, serviceOptions, stepRetries } from "../options.ts";
@@ -31,7 +32,7 @@ import { createClaudeCall, type ClaudeCall } from "./claude.ts";
 
 export { analysisWorkflowName };
 
-/** Products scanned when the input names none: the first ones by id. */
+/** Most products one analysis studies (named, or the top of the catalogue's ranking). */
 export const maxScannedProducts = 200;
 
 export const AnalysisInput = Schema.Struct({
@@ -40,6 +41,10 @@ export const AnalysisInput = Schema.Struct({
     { exact: true },
   ),
   limits: Schema.optionalWith(Schema.partial(AnalysisLimits), { exact: true }),
+  /** How many of the catalogue's products, ranked by money at stake, the team studies (default ANALYSIS_TOP_PRODUCTS). */
+  top: Schema.optionalWith(Schema.Number.pipe(Schema.int(), Schema.between(1, maxScannedProducts)), {
+    exact: true,
+  }),
 });
 export type AnalysisInput = typeof AnalysisInput.Type;
 
@@ -122,11 +127,15 @@ function journaledClaude(
     );
 }
 
-/** The products named (once each), or the first ones of the catalogue by id. */
-async function productsToScan(db: Database, named: readonly string[] | undefined): Promise<string[]> {
-  const ids =
-    named ?? (await listProducts(db, { limit: maxScannedProducts, offset: 0 })).map((product) => product.id);
-  return [...new Set(ids)];
+/** The products named (once each), or the top of the whole catalogue ranked by money at stake. */
+async function productsToScan(
+  db: Database,
+  named: readonly string[] | undefined,
+  top: number,
+): Promise<{ products: string[]; catalogue: CatalogueScan | null }> {
+  if (named !== undefined) return { products: [...new Set(named)], catalogue: null };
+  const catalogue = await rankByMoneyAtStake(db, top);
+  return { products: catalogue.ranked.map((entry) => entry.productId), catalogue };
 }
 
 export function createAnalysisWorkflow(deps: ServiceDependencies) {
@@ -162,9 +171,18 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
               "record start",
               async () => {
                 const mode: AnalysisMode = config.ANTHROPIC_API_KEY === undefined ? "offline" : "claude";
-                const products = await productsToScan(db, input.products);
+                const { products, catalogue } = await productsToScan(
+                  db,
+                  input.products,
+                  input.top ?? config.ANALYSIS_TOP_PRODUCTS,
+                );
                 await recordAnalysisStart(db, { id: analysisId, mode, products, startedAt });
-                return { mode, products, model: mode === "claude" ? config.ANTHROPIC_MODEL : null };
+                return {
+                  mode,
+                  products,
+                  catalogue,
+                  model: mode === "claude" ? config.ANTHROPIC_MODEL : null,
+                };
               },
               stepRetries(config, 0.5),
             );
@@ -175,11 +193,18 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
               reads: productReads(ctx),
               llm: start.model === null ? null : journaledClaude(ctx, config, start.model),
               limits,
+              ...(start.catalogue !== null && { brief: catalogueBrief(start.catalogue) }),
               onProgress: (update) => {
                 progress = { ...progress, ...update };
                 ctx.set("progress", progress);
               },
             });
+            const suppliers = await ctx.run("read suppliers", () =>
+              productSuppliers(
+                db,
+                team.recommendations.map((recommendation) => recommendation.productId),
+              ),
+            );
             const finishedAt = new Date(await ctx.date.now()).toISOString();
             const report: AnalysisReport = {
               analysisId,
@@ -190,6 +215,8 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
               scanned: start.products,
               ...team,
               limits,
+              ...(start.catalogue !== null && { catalogue: start.catalogue }),
+              spend: spendBySupplier(team.recommendations, (id) => suppliers[id] ?? null),
             };
             const result = { report, markdown: renderMarkdown(report) };
             await ctx.run("save report", () => recordAnalysisReport(db, analysisId, result));

@@ -9,6 +9,7 @@ import { UsageError, ingressHeaders, type Command } from "./command.ts";
 import { exitCodeForStatus, exitCodeHelp, exitCodes } from "./output.ts";
 import { accuracyCommand, alertsCommand, modelCommand } from "./commands/alerts.ts";
 import { analyseCommand, analysisCommand } from "./commands/analyse.ts";
+import { catalogCommand } from "./commands/catalog.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { adviceCommand, bestPriceCommand, forecastCommand } from "./commands/insights.ts";
 import {
@@ -28,6 +29,7 @@ const commands: readonly Command[] = [
   showCommand,
   stockCommand,
   uploadCommand,
+  catalogCommand,
   progressCommand,
   forecastCommand,
   adviceCommand,

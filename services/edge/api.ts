@@ -1,8 +1,9 @@
 /**
  * The dashboard's read-only JSON API: products with stock status and stock-out risk, one
  * product's weekly sales, forecast with its interval band, advice and price history, and the
- * latest analysis reports, purchase orders with their lines and timeline. History comes from Postgres; forecast, advice and best price from
- * the product object's shared handlers through the Restate ingress.
+ * latest analysis reports, purchase orders with their lines and timeline. The product list is one
+ * query over the stored advice snapshots; history comes from Postgres; one product's forecast,
+ * advice and best price from the product object's shared handlers through the Restate ingress.
  */
 import * as clients from "@restatedev/restate-sdk-clients";
 import type { AdviceResponse, BestPriceResponse, ForecastResponse } from "../../shared/catalog/insights.ts";
@@ -10,7 +11,6 @@ import type { Product } from "../../shared/catalog/product.ts";
 import { findAnalysis, type AnalysisRecord } from "../../shared/db/analyses.ts";
 import type { Database } from "../../shared/db/connection.ts";
 import {
-  countMatchingProducts,
   latestAnalyses,
   weeklySales,
   type AnalysisSummary,
@@ -18,31 +18,18 @@ import {
 } from "../../shared/db/dashboard.ts";
 import { findOrder, listOrders, type OrderRecord, type OrderSummary } from "../../shared/db/orders.ts";
 import { listSources, priceHistory, type PricePoint } from "../../shared/db/prices.ts";
-import { findProduct, listProducts } from "../../shared/db/products.ts";
+import { findProduct } from "../../shared/db/products.ts";
+import { productList, type ProductListQuery, type ProductListRow } from "../../shared/db/snapshots.ts";
 import type { ProductObject } from "../product/index.ts";
-import { mapConcurrently } from "../../shared/runtime/concurrency.ts";
 import { stockStatus, type StockStatus } from "./views.ts";
 
 export const forecastHorizonWeeks = 12;
-const adviceConcurrency = 8;
 
 /** A read that may fail (no model yet, ingress down): the value, or why there is none. */
 export type Read<T> =
   { readonly value: T; readonly error: null } | { readonly value: null; readonly error: string };
 
-export interface ProductRow {
-  readonly id: string;
-  readonly sku: string;
-  readonly name: string;
-  readonly category: string | null;
-  readonly stock: number;
-  readonly leadTimeDays: number;
-  readonly status: StockStatus;
-  readonly stockoutRisk: number | null;
-  readonly daysOfCover: number | null;
-  readonly orderQuantity: number | null;
-  readonly abc: "A" | "B" | "C" | null;
-}
+export type ProductRow = ProductListRow;
 
 export interface ProductPage {
   readonly total: number;
@@ -76,11 +63,7 @@ async function read<T>(call: () => PromiseLike<T>): Promise<Read<T>> {
 }
 
 export interface DashboardApi {
-  products(query: {
-    readonly search?: string;
-    readonly limit: number;
-    readonly offset: number;
-  }): Promise<ProductPage>;
+  products(query: ProductListQuery): Promise<ProductPage>;
   product(id: string): Promise<ProductDetail | undefined>;
   analyses(limit: number): Promise<readonly AnalysisSummary[]>;
   analysis(id: string): Promise<AnalysisRecord | undefined>;
@@ -98,31 +81,8 @@ export function createDashboardApi(deps: {
 
   return {
     async products(query) {
-      const [total, products] = await Promise.all([
-        countMatchingProducts(db, query.search),
-        listProducts(db, query),
-      ]);
-      const rows = await mapConcurrently(
-        products,
-        adviceConcurrency,
-        async (product): Promise<ProductRow> => {
-          const advice = (await read(() => productObject(product.id).advice({}))).value;
-          return {
-            id: product.id,
-            sku: product.sku,
-            name: product.name,
-            category: product.category,
-            stock: product.stock,
-            leadTimeDays: product.leadTimeDays,
-            status: stockStatus(product.stock, advice),
-            stockoutRisk: advice?.stockoutRisk ?? null,
-            daysOfCover: advice?.daysOfCover ?? null,
-            orderQuantity: advice?.orderQuantity ?? null,
-            abc: advice?.abc ?? null,
-          };
-        },
-      );
-      return { total, limit: query.limit, offset: query.offset, products: rows };
+      const page = await productList(db, query);
+      return { total: page.total, limit: query.limit, offset: query.offset, products: page.rows };
     },
 
     async product(id) {

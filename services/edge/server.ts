@@ -14,6 +14,7 @@ import type { Database } from "../../shared/db/connection.ts";
 import { pendingMigrations } from "../../shared/db/migrate.ts";
 import { listen, type RunningServer } from "../runtime/listen.ts";
 import { log } from "../../shared/runtime/log.ts";
+import { productListFilters } from "./list-filters.ts";
 import { createDashboardApi, type DashboardApi } from "./api.ts";
 import { errorBody, upstreamErrorBody } from "./errors.ts";
 import {
@@ -338,11 +339,14 @@ const routes: readonly Route[] = [
     methods: ["GET"],
     handle: async ({ response, url, api }) => {
       const search = url.searchParams.get("search")?.trim().slice(0, 100);
+      const filters = productListFilters(url.searchParams);
+      if (typeof filters === "string") return sendError(response, 400, filters);
       sendJson(
         response,
         200,
         await api.products({
           ...(search ? { search } : {}),
+          ...filters,
           limit: integerParameter(url.searchParams, "limit", 25, maxPageSize),
           offset: integerParameter(url.searchParams, "offset", 0, 1_000_000),
         }),

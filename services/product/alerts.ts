@@ -81,7 +81,7 @@ async function productFacts(
           model: await loadModel(deps, pointer.path),
           request: {},
           bestPrice: best,
-          salesValues: [],
+          abc: null,
           demandCv: pointer.demandCv,
           onOrder: await openOrderQuantity(deps.db, productId),
         })

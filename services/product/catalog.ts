@@ -12,6 +12,7 @@ import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
 import { evaluateAlerts } from "./alerts.ts";
 import { checkedKey, schemaInput, schemaOutput } from "../options.ts";
+import { requestAdviceRefresh } from "./snapshot.ts";
 import type { ModelPointer, ProductState, RetrainState, ScheduleState, ScrapeSummary } from "./state.ts";
 
 export interface ProductStatus {
@@ -47,6 +48,7 @@ export function catalogHandlers(deps: ServiceDependencies) {
           saveProduct(deps.db, applyProfile(id, await findProduct(deps.db, id), input)),
         );
         ctx.set("revision", ((await ctx.get("revision")) ?? 0) + 1);
+        requestAdviceRefresh(ctx, id);
         return saved;
       },
     ),
@@ -60,6 +62,7 @@ export function catalogHandlers(deps: ServiceDependencies) {
           async () => (await updateStock(deps.db, id, input.stock)) ?? null,
         );
         if (updated === null) throw new NotFoundError(`product "${id}" does not exist`);
+        requestAdviceRefresh(ctx, id);
         await evaluateAlerts(ctx, deps);
         return updated;
       },

@@ -15,7 +15,8 @@ import {
 } from "../../shared/catalog/insights.ts";
 import { openOrderQuantity } from "../../shared/db/orders.ts";
 import { latestObservations } from "../../shared/db/prices.ts";
-import { recentSalesValues, settleRetrains } from "../../shared/db/sales.ts";
+import { productClass } from "../../shared/db/classes.ts";
+import { settleRetrains } from "../../shared/db/sales.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
 import { schemaInput, schemaOutput, stepRetries } from "../options.ts";
@@ -25,6 +26,7 @@ import { loadProduct, productKey } from "./catalog.ts";
 import { productObjectName } from "../registry.ts";
 import type { ProductObject } from "./index.ts";
 import { loadModel, trainAndStore, type TrainingOutcome } from "./model-store.ts";
+import { requestAdviceRefresh } from "./snapshot.ts";
 import type { ModelPointer, ProductState, RetrainState } from "./state.ts";
 
 const RetrainRequest = Schema.Struct({ uploadId: Schema.optionalWith(Schema.String, { exact: true }) });
@@ -122,7 +124,10 @@ export function forecastingHandlers(deps: ServiceDependencies) {
               return { outcome: "unavailable", error: error.message };
             throw error;
           });
-        if (result.outcome === "trained") ctx.set("model", result.pointer);
+        if (result.outcome === "trained") {
+          ctx.set("model", result.pointer);
+          requestAdviceRefresh(ctx, id);
+        }
         const previous = (await ctx.get("retrain")) ?? idleRetrain;
         const failures = result.outcome === "unavailable" ? (previous.failures ?? 0) + 1 : 0;
         const settlement = settlementOf(result, failures);
@@ -189,10 +194,10 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         const pointer = await currentModel(ctx);
         const now = await ctx.date.now();
         return ctx.run("purchase advice", async () => {
-          const [model, observations, salesValues, onOrder] = await Promise.all([
+          const [model, observations, abc, onOrder] = await Promise.all([
             loadModel(deps, pointer.path),
             latestObservations(deps.db, product.id),
-            recentSalesValues(deps.db),
+            productClass(deps.db, product.id),
             openOrderQuantity(deps.db, product.id),
           ]);
           return adviceResponse({
@@ -200,7 +205,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
             model,
             request,
             bestPrice: bestQuote(observations, product.currency, now),
-            salesValues,
+            abc,
             demandCv: pointer.demandCv,
             onOrder,
           });

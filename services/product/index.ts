@@ -15,6 +15,7 @@ import { healingHandlers } from "./healing.ts";
 import { modelHistoryHandlers } from "./model-history.ts";
 import { pricingHandlers } from "./pricing.ts";
 import { receivingHandlers } from "./receiving.ts";
+import { snapshotHandlers } from "./snapshot.ts";
 
 export { productObjectName };
 
@@ -29,6 +30,7 @@ export function createProductObject(deps: ServiceDependencies) {
       ...alertHandlers(deps),
       ...modelHistoryHandlers(deps),
       ...receivingHandlers(deps),
+      ...snapshotHandlers(deps),
     },
     options: serviceOptions,
   });

@@ -29,6 +29,7 @@ import { loadProduct, productKey } from "./catalog.ts";
 import { productObjectName } from "../registry.ts";
 import type { ProductObject } from "./index.ts";
 import { scheduleTimerPending } from "./liveness.ts";
+import { requestAdviceRefresh } from "./snapshot.ts";
 import type { ProductState, ScheduleState, ScrapeSummary } from "./state.ts";
 
 const AddSourceInput = Schema.Struct({
@@ -126,6 +127,7 @@ async function scrapeOnce(ctx: Ctx, deps: ServiceDependencies): Promise<ScrapeSu
   };
   ctx.set("lastScrape", summary);
   await evaluateAlerts(ctx, deps);
+  if (succeeded > 0) requestAdviceRefresh(ctx, id);
   return summary;
 }
 

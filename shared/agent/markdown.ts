@@ -1,4 +1,5 @@
 /** Renders an analysis report as readable Markdown: a summary table, then each product's reasons. */
+import { catalogueMarkdown } from "./catalogue.ts";
 import type { AnalysisReport, Reason, Recommendation, Risk } from "./report.ts";
 
 const actionLabels: Record<Recommendation["action"], string> = {
@@ -82,6 +83,7 @@ export function renderMarkdown(report: AnalysisReport): string {
       ...report.recommendations.flatMap(recommendationSection),
     );
   }
+  lines.push(...catalogueMarkdown(report.catalogue, report.spend));
   if (report.unassessed.length > 0) {
     lines.push(
       "## Not assessed",

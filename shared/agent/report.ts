@@ -7,6 +7,7 @@ import { Schema } from "effect";
 import { ProductId, identifier } from "../ids/index.ts";
 import { AnalysisLimits, AnalysisUsage } from "./budget.ts";
 import { Money } from "../money/index.ts";
+import { CatalogueScan, Spend } from "./catalogue.ts";
 
 export const AnalysisId = identifier("an analysis id");
 
@@ -71,5 +72,9 @@ export const AnalysisReport = Schema.Struct({
   usage: AnalysisUsage,
   limits: AnalysisLimits,
   notes: Schema.Array(Schema.String),
+  /** The ranking of the whole catalogue that chose the products studied (absent when they were named). */
+  catalogue: Schema.optional(CatalogueScan),
+  /** What the buy-now recommendations cost per supplier, and in total. */
+  spend: Schema.optional(Spend),
 });
 export type AnalysisReport = typeof AnalysisReport.Type;

@@ -192,6 +192,14 @@ function plan(
   };
 }
 
+/** Said of a purchase no money can be put on, instead of a cost of nothing. */
+export const unpricedReason: Reason = {
+  text:
+    "cost unknown: the product has no price source and no catalogue unit cost " +
+    "(import unit_cost with procure catalog, or add a price source)",
+  figures: {},
+};
+
 /** The Analyst's rules: one recommendation from the product's facts, risks and forecast. */
 export function recommend(
   productId: string,
@@ -212,7 +220,12 @@ export function recommend(
         ? null
         : { amount: multiplyAmount(priced.unitPrice.amount, quantity), currency: priced.unitPrice.currency },
     risks: assessment.risks,
-    reasons: [...assessment.reasons, reason, ...(forecast === null ? [] : [forecastReason(forecast)])],
+    reasons: [
+      ...assessment.reasons,
+      reason,
+      ...(action === "buy_now" && priced === null ? [unpricedReason] : []),
+      ...(forecast === null ? [] : [forecastReason(forecast)]),
+    ],
     decidedBy: "rules",
   };
 }

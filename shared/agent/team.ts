@@ -41,6 +41,8 @@ export interface TeamOptions {
   /** Claude (or a fake of it); null runs the rules only. */
   readonly llm: LlmDriver | null;
   readonly limits: AnalysisLimits;
+  /** What the Monitor should know first, e.g. how the products were chosen from the catalogue. */
+  readonly brief?: string;
   readonly onProgress?: (progress: TeamProgress) => void;
 }
 
@@ -175,6 +177,7 @@ class Team {
           label: "monitor",
           system: monitorSystem,
           prompt:
+            (this.options.brief === undefined ? "" : `${this.options.brief}\n\n`) +
             `Scan of ${scan.length} products (one JSON object per line):\n` +
             scan.map(({ productId, facts }) => scanLine(productId, facts)).join("\n"),
           products: new Set(productIds),

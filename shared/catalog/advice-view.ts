@@ -5,7 +5,7 @@
 import type { ForecastModel } from "../forecast/index.ts";
 import type { RegularSeries } from "../forecast/index.ts";
 import { formatFixed4, multiplyFixed4, parseFixed4 } from "../money/index.ts";
-import { classifyAbcXyz, purchaseAdvice } from "../inventory/index.ts";
+import { purchaseAdvice, xyzClass } from "../inventory/index.ts";
 import { demandOverDays } from "./forecast-view.ts";
 import type { AdviceRequest, AdviceResponse, PriceQuote } from "./insights.ts";
 import type { Product } from "./product.ts";
@@ -29,8 +29,8 @@ export interface AdviceInputs {
   readonly model: ForecastModel;
   readonly request: AdviceRequest;
   readonly bestPrice: PriceQuote | null;
-  /** Recent sales value of every product (for ABC) and this product's demand CV (for XYZ). */
-  readonly salesValues: readonly { readonly productId: string; readonly value: number }[];
+  /** The product's stored ABC class (computed once per sales upload) and its demand CV (for XYZ). */
+  readonly abc: "A" | "B" | "C" | null;
   readonly demandCv: number | null;
   /** Units on open purchase orders, not yet received. */
   readonly onOrder: number;
@@ -38,8 +38,8 @@ export interface AdviceInputs {
 
 export function adviceResponse(inputs: AdviceInputs): AdviceResponse {
   const { product, model, request, bestPrice } = inputs;
-  const serviceLevel = request.serviceLevel ?? defaultServiceLevel;
-  const reviewPeriodDays = request.reviewPeriodDays ?? defaultReviewPeriodDays;
+  const serviceLevel = request.serviceLevel ?? product.serviceLevel ?? defaultServiceLevel;
+  const reviewPeriodDays = request.reviewPeriodDays ?? product.reviewPeriodDays ?? defaultReviewPeriodDays;
   const unitPrice = bestPrice
     ? {
         amount: bestPrice.amount,
@@ -67,16 +67,10 @@ export function adviceResponse(inputs: AdviceInputs): AdviceResponse {
       ...(unitPrice && { unitCost: unitPrice.amount }),
       ...(request.orderingCost !== undefined && { orderingCost: request.orderingCost }),
       ...(request.holdingCostRate !== undefined && { holdingCostRate: request.holdingCostRate }),
+      ...(product.minOrderQty !== null && { minimumOrderQuantity: product.minOrderQty }),
+      ...(product.packSize !== null && { packSize: product.packSize }),
     },
   );
-  const classes = classifyAbcXyz(
-    inputs.salesValues.map((item) => ({
-      productId: item.productId,
-      annualValue: Math.max(0, item.value),
-      demandCv: item.productId === product.id ? inputs.demandCv : null,
-    })),
-  );
-  const own = classes.find((item) => item.productId === product.id);
   const unitAmount = unitPrice ? parseFixed4(unitPrice.amount) : undefined;
   return {
     productId: product.id,
@@ -103,8 +97,8 @@ export function adviceResponse(inputs: AdviceInputs): AdviceResponse {
             currency: unitPrice.currency,
           }
         : null,
-    abc: own?.abc ?? null,
-    xyz: own ? own.xyz : null,
+    abc: inputs.abc,
+    xyz: inputs.abc === null ? null : xyzClass(inputs.demandCv),
     reasons: advice.reasons,
   };
 }

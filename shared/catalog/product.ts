@@ -52,6 +52,12 @@ export const Product = Schema.Struct({
   leadTimeDays: Schema.Number,
   unitCost: Schema.NullOr(Schema.String),
   currency: Schema.String,
+  /** Ordering parameters, set by the catalogue import (null: not known / the advice defaults). */
+  supplier: Schema.NullOr(Schema.String),
+  minOrderQty: Schema.NullOr(Schema.Number),
+  packSize: Schema.NullOr(Schema.Number),
+  serviceLevel: Schema.NullOr(Schema.Number),
+  reviewPeriodDays: Schema.NullOr(Schema.Number),
 });
 export type Product = typeof Product.Type;
 
@@ -67,5 +73,10 @@ export function applyProfile(id: string, current: Product | undefined, input: Pr
     leadTimeDays: input.leadTimeDays ?? current?.leadTimeDays ?? 7,
     unitCost: input.unitCost === undefined ? (current?.unitCost ?? null) : input.unitCost,
     currency: input.currency ?? current?.currency ?? "USD",
+    supplier: current?.supplier ?? null,
+    minOrderQty: current?.minOrderQty ?? null,
+    packSize: current?.packSize ?? null,
+    serviceLevel: current?.serviceLevel ?? null,
+    reviewPeriodDays: current?.reviewPeriodDays ?? null,
   };
 }

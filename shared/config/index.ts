@@ -64,6 +64,10 @@ const Environment = Schema.Struct({
   RECONCILE_INTERVAL_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 300 }),
   ANTHROPIC_API_KEY: Schema.optional(Schema.String),
   ANTHROPIC_BASE_URL: Schema.optional(Schema.String),
+  ANALYSIS_TOP_PRODUCTS: Schema.optionalWith(
+    Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 200)),
+    { default: () => 50 },
+  ),
   ANTHROPIC_MODEL: Schema.optionalWith(Schema.String, { default: () => "claude-sonnet-4-5" }),
   ORDER_APPROVAL_TIMEOUT_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 14 * 24 * 60 * 60 }),
   ORDER_DELIVERY_GIVE_UP_HOURS: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.positive()), {

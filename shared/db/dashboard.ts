@@ -1,16 +1,7 @@
-/** Read queries of the dashboard: product counts for paging, weekly sales and the latest analyses. */
+/** Read queries of the dashboard: weekly sales and the latest analyses. */
 import type { AnalysisMode } from "../agent/report.ts";
 import type { AnalysisStatus } from "./analyses.ts";
 import type { Database } from "./connection.ts";
-
-/** Products whose name, sku or id contains `search` (all products without one). */
-export async function countMatchingProducts(sql: Database, search?: string): Promise<number> {
-  const pattern = search ? `%${search}%` : null;
-  const [row] = await sql<{ count: number }[]>`
-    select count(*)::int as count from products
-    where ${pattern}::text is null or name ilike ${pattern} or sku ilike ${pattern} or id ilike ${pattern}`;
-  return row?.count ?? 0;
-}
 
 export interface WeeklySales {
   /** Monday of the week, YYYY-MM-DD. */

@@ -7,7 +7,8 @@ export class DuplicateSkuError extends Error {
 }
 
 const productColumns = (sql: Database) =>
-  sql`id, sku, name, category, sub_category, stock, lead_time_days, unit_cost::text as unit_cost, currency`;
+  sql`id, sku, name, category, sub_category, stock, lead_time_days, unit_cost::text as unit_cost, currency,
+    supplier, min_order_qty, pack_size, service_level, review_period_days`;
 
 export async function findProduct(sql: Database, id: string): Promise<Product | undefined> {
   const [row] = await sql<Product[]>`select ${productColumns(sql)} from products where id = ${id}`;
@@ -40,18 +41,6 @@ export async function updateStock(sql: Database, id: string, stock: number): Pro
     update products set stock = ${stock}, updated_at = now() where id = ${id}
     returning ${productColumns(sql)}`;
   return row;
-}
-
-export async function listProducts(
-  sql: Database,
-  options: { readonly limit: number; readonly offset: number; readonly search?: string },
-): Promise<Product[]> {
-  const pattern = options.search ? `%${options.search}%` : null;
-  return sql<Product[]>`
-    select ${productColumns(sql)} from products
-    where ${pattern}::text is null or name ilike ${pattern} or sku ilike ${pattern} or id ilike ${pattern}
-    order by id
-    limit ${options.limit} offset ${options.offset}`;
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {

@@ -1,5 +1,6 @@
 /** Sales ingestion queries: uploads, idempotent sale rows, and the retrains an upload asked for. */
 import type { SaleRow, SalesFormat } from "../ingest/schema.ts";
+import { recordMissingUnitCosts } from "./catalog.ts";
 import type { Database, Transaction } from "./connection.ts";
 
 export interface UploadRecord {
@@ -95,6 +96,7 @@ export async function storeSalesBatch(
     insert into products ${tx([...products.values()], "id", "sku", "name", "category", "subCategory")}
     on conflict do nothing
     returning id`;
+  await recordMissingUnitCosts(tx, rows);
   const sales = rows.map((row) => ({
     productId: row.sku,
     rowKey: row.rowKey,
@@ -175,18 +177,4 @@ export async function dailySales(sql: Database, productId: string): Promise<Dail
     select to_char(sale_date, 'YYYY-MM-DD') as date, sum(quantity)::int as quantity
     from sales where product_id = ${productId}
     group by sale_date order by sale_date`;
-}
-
-export interface ProductValue {
-  readonly productId: string;
-  readonly value: number;
-}
-
-/** Each product's sales value over the last `days` days of recorded sales (revenue, else units × price). */
-export async function recentSalesValues(sql: Database, days = 365): Promise<ProductValue[]> {
-  return sql<ProductValue[]>`
-    select product_id, coalesce(sum(coalesce(revenue, quantity * unit_price, 0)), 0)::float8 as value
-    from sales
-    where sale_date > (select max(sale_date) from sales) - ${days}::int
-    group by product_id`;
 }

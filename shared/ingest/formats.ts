@@ -3,7 +3,7 @@
  * spaces and punctuation; column order free; extra columns ignored) and reading one record of it into
  * a validated sale line, or the list of problems with that record.
  */
-import { parseFixed4, type Fixed4 } from "../money/index.ts";
+import { divideFixed4, parseFixed4, type Fixed4 } from "../money/index.ts";
 import type { SalesFormat } from "./schema.ts";
 import { optionalText, parseDate, parseQuantity, parseSku, type FieldResult } from "./fields.ts";
 
@@ -22,6 +22,7 @@ const SUPERSTORE_COLUMNS = {
   category: { aliases: ["category"], required: false },
   subCategory: { aliases: ["subcategory"], required: false },
   sales: { aliases: ["sales"], required: false },
+  profit: { aliases: ["profit"], required: false },
 } as const satisfies Record<string, ColumnSpec>;
 
 const PLAIN_COLUMNS = {
@@ -53,6 +54,8 @@ export interface Layout {
   readonly date: Column;
   readonly quantity: Column;
   readonly amount: Column | undefined;
+  /** Superstore's line Profit: with Sales, the unit cost is (Sales − Profit) / Quantity. */
+  readonly profit: Column | undefined;
   readonly productName: Column | undefined;
   readonly category: Column | undefined;
   readonly subCategory: Column | undefined;
@@ -70,6 +73,8 @@ export interface SaleLine {
   readonly subCategory: string | undefined;
   /** Line revenue (Superstore Sales) or unit price (plain price), exact. */
   readonly amount: Fixed4 | undefined;
+  /** Cost per unit from the line's Sales − Profit (Superstore), when both are there. */
+  readonly unitCost: Fixed4 | undefined;
   readonly identity: { readonly orderId: string } | { readonly rowId: string } | { readonly day: true };
 }
 
@@ -137,6 +142,7 @@ export function detectLayout(
         date: date!,
         quantity: quantity!,
         amount: price,
+        profit: undefined,
         productName,
         category,
         subCategory,
@@ -148,8 +154,18 @@ export function detectLayout(
   if (names.has("productid") || names.has("orderdate") || names.has("orderid")) {
     const resolved = resolveColumns(SUPERSTORE_COLUMNS, header, "Superstore");
     if (!resolved.ok) return resolved;
-    const { productId, orderDate, quantity, sales, productName, category, subCategory, orderId, rowId } =
-      resolved.columns;
+    const {
+      productId,
+      orderDate,
+      quantity,
+      sales,
+      profit,
+      productName,
+      category,
+      subCategory,
+      orderId,
+      rowId,
+    } = resolved.columns;
     if (orderId === undefined && rowId === undefined) {
       return {
         ok: false,
@@ -165,6 +181,7 @@ export function detectLayout(
         date: orderDate!,
         quantity: quantity!,
         amount: sales,
+        profit,
         productName,
         category,
         subCategory,
@@ -214,6 +231,20 @@ class LineReader {
     return undefined;
   }
 
+  /** A signed decimal (a Profit may be negative), in ten-thousandths. */
+  optionalSignedAmount(column: Column | undefined): bigint | undefined {
+    const value = this.raw(column);
+    if (column === undefined || value === undefined || value === "") return undefined;
+    const negative = value.startsWith("-");
+    const amount = parseFixed4(negative ? value.slice(1) : value);
+    if (amount !== undefined) return negative ? -amount : amount;
+    this.problems.push({
+      field: column.name,
+      message: `${column.name} ${describeValue(value)} is not a decimal number (at most 10 integer digits)`,
+    });
+    return undefined;
+  }
+
   private check<T>(column: Column, value: string, result: FieldResult<T>): T | undefined {
     if (result.ok) return result.value;
     this.problems.push({
@@ -228,6 +259,16 @@ function identityText(text: string): FieldResult<string> {
   return { ok: true, value: text };
 }
 
+/** (Sales − Profit) / Quantity, rounded half up; undefined when unknown or not a cost (below 0). */
+function lineUnitCost(
+  sales: Fixed4 | undefined,
+  profit: bigint | undefined,
+  quantity: number,
+): Fixed4 | undefined {
+  if (sales === undefined || profit === undefined || quantity <= 0 || sales - profit < 0n) return undefined;
+  return divideFixed4(sales - profit, quantity);
+}
+
 /** Reads one data record (already checked to have the header's width). */
 export function readLine(layout: Layout, record: readonly string[]): LineResult {
   const reader = new LineReader(record);
@@ -236,6 +277,7 @@ export function readLine(layout: Layout, record: readonly string[]): LineResult 
   const date = reader.required(layout.date, (text) => parseDate(text, usDates));
   const quantity = reader.required(layout.quantity, parseQuantity);
   const amount = reader.optionalAmount(layout.amount);
+  const profit = reader.optionalSignedAmount(layout.profit);
   let identity: SaleLine["identity"] | undefined = { day: true };
   if (layout.orderId) {
     const orderId = reader.required(layout.orderId, identityText);
@@ -263,6 +305,7 @@ export function readLine(layout: Layout, record: readonly string[]): LineResult 
       category: reader.text(layout.category),
       subCategory: reader.text(layout.subCategory),
       amount,
+      unitCost: lineUnitCost(amount, profit, quantity),
       identity,
     },
   };

@@ -145,6 +145,7 @@ function toRow(
     quantity,
     unitPrice: unitPrice === undefined ? undefined : formatFixed4(unitPrice),
     revenue: revenue === undefined ? undefined : formatFixed4(revenue),
+    unitCost: line.unitCost === undefined ? undefined : formatFixed4(line.unitCost),
     rowKey,
     line: physicalLine,
   };

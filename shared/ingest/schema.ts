@@ -26,6 +26,8 @@ export const SaleRow = Schema.Struct({
   unitPrice: Schema.optional(DecimalAmount),
   /** Line revenue after discounts. */
   revenue: Schema.optional(DecimalAmount),
+  /** Cost per unit (Superstore: (Sales − Profit) / Quantity). */
+  unitCost: Schema.optional(DecimalAmount),
   /** Identity of the sale within its product: re-uploading the same row upserts, never adds. */
   rowKey: Schema.String,
   /** 1-based physical line where the row starts (the first line of a summed plain-format day). */

@@ -14,6 +14,14 @@ import {
   type ProductClass,
 } from "./schema.ts";
 
+/** XYZ class of a demand coefficient of variation (no demand: Z). */
+export function xyzClass(
+  cv: number | null,
+  thresholds: { readonly x: number; readonly y: number } = { x: 0.5, y: 1 },
+): "X" | "Y" | "Z" {
+  return cv === null ? "Z" : cv <= thresholds.x ? "X" : cv <= thresholds.y ? "Y" : "Z";
+}
+
 /** Classes in order of decreasing value (ties by product id). */
 export function classifyAbcXyz(
   items: readonly (typeof ClassificationItem.Encoded)[],
@@ -40,8 +48,7 @@ export function classifyAbcXyz(
     const valueShare = total > 0 ? item.annualValue / total : 0;
     const abc = total === 0 ? "C" : before < thresholds.a ? "A" : before < thresholds.b ? "B" : "C";
     before += valueShare;
-    const cv = item.demandCv;
-    const xyz = cv === null ? "Z" : cv <= thresholds.x ? "X" : cv <= thresholds.y ? "Y" : "Z";
+    const xyz = xyzClass(item.demandCv, thresholds);
     return { productId: item.productId, abc, xyz, valueShare, cumulativeShare: Math.min(1, before) };
   });
 }

@@ -2,7 +2,7 @@
  * Purchase-advice maths (pure): demand distributions, order-up-to advice with EOQ, ABC/XYZ classes.
  */
 export { purchaseAdvice, type AdviceDemand } from "./advice.ts";
-export { classifyAbcXyz } from "./classify.ts";
+export { classifyAbcXyz, xyzClass } from "./classify.ts";
 export {
   demandFromQuantiles,
   normalDemand,

@@ -13,7 +13,7 @@ import type { ProductPage } from "../../services/edge/api.ts";
 import { clientHeader } from "../../services/edge/gateway.ts";
 import { maxIngressBodyBytes } from "../../services/edge/server.ts";
 import { serviceNames } from "../../services/registry.ts";
-import { plainSalesCsv, uniqueId, waitForRetrains } from "../support/clients.ts";
+import { plainSalesCsv, uniqueId, waitForAdviceSnapshots, waitForRetrains } from "../support/clients.ts";
 import {
   freePort,
   projectRoot,
@@ -75,6 +75,7 @@ describe("dashboard API (shared stack, no API key: local development)", () => {
     const response = await upload(dashboardUrl, csv);
     expect(response.status, response.text).toBe(200);
     await waitForRetrains((response.json() as UploadResult).uploadId, inject("stack").ingressUrl);
+    await waitForAdviceSnapshots(skus);
   });
 
   it("serves the page with a strict content security policy", async () => {

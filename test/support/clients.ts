@@ -50,6 +50,21 @@ export async function waitForRetrains(uploadId: string, url?: string, timeoutMs 
   }
 }
 
+/** Polls until every product has an advice snapshot computed from a forecast (written after its retrain). */
+export async function waitForAdviceSnapshots(productIds: readonly string[]): Promise<void> {
+  const db = testDatabase();
+  try {
+    await eventually("advice snapshots", async () => {
+      const [row] = await db<{ count: number }[]>`
+        select count(*)::int as count from advice_snapshots
+        where product_id = any(${[...productIds]}) and error is null`;
+      return row?.count === productIds.length ? true : undefined;
+    });
+  } finally {
+    await db.end();
+  }
+}
+
 /** A plain-format CSV with `weeks` weeks of sales for each sku (deterministic quantities). */
 export function plainSalesCsv(skus: readonly string[], weeks: number, start = "2023-01-02"): string {
   const lines = ["sku,date,quantity,price"];

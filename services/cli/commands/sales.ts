@@ -68,6 +68,7 @@ function waitOption(args: readonly string[]): number | undefined {
 export async function uploadFile(
   context: CommandContext,
   file: string,
+  ingressPath = "/ingestion/upload",
 ): Promise<{ status: number; body: string }> {
   const size = (await stat(file)).size;
   const content = await readFile(file);
@@ -85,7 +86,7 @@ export async function uploadFile(
       controller.enqueue(chunk);
     },
   });
-  const response = await fetch(new URL("/ingestion/upload", context.config.RESTATE_INGRESS_URL), {
+  const response = await fetch(new URL(ingressPath, context.config.RESTATE_INGRESS_URL), {
     method: "POST",
     headers: { "content-type": "text/csv", "x-filename": basename(file), ...ingressHeaders(context.config) },
     body,

@@ -253,7 +253,24 @@ const time = (isoDate) => Date.parse(isoDate.length === 10 ? `${isoDate}T00:00:0
 
 /* ---------- views ---------- */
 
-const listState = { search: "", offset: 0, limit: 25 };
+const listState = { search: "", offset: 0, limit: 25, sort: "name", abc: "", status: "" };
+
+/** A select bound to one field of the list state; changing it reloads the first page. */
+function listSelect(id, field, label, options) {
+  const select = el(
+    "select",
+    { id, "aria-label": label },
+    ...options.map(([value, text]) =>
+      el("option", { value, ...(listState[field] === value && { selected: "" }) }, text),
+    ),
+  );
+  select.addEventListener("change", () => {
+    listState[field] = select.value;
+    listState.offset = 0;
+    void render();
+  });
+  return select;
+}
 
 function riskCell(risk) {
   if (risk === null) return el("td", { class: "num" }, "—");
@@ -268,7 +285,8 @@ function riskCell(risk) {
 
 async function productList() {
   const query = new URLSearchParams({ limit: listState.limit, offset: listState.offset });
-  if (listState.search) query.set("search", listState.search);
+  for (const field of ["search", "sort", "abc", "status"])
+    if (listState[field]) query.set(field, listState[field]);
   const [page, analyses] = await Promise.all([
     getJson(`/api/products?${query}`),
     getJson("/api/analyses?limit=5"),
@@ -301,6 +319,11 @@ async function productList() {
       el("td", { class: "num" }, fmt(product.daysOfCover)),
       el("td", { class: "num" }, fmt(product.orderQuantity)),
       el("td", {}, product.abc ?? "—"),
+      el(
+        "td",
+        { class: "num" },
+        product.moneyAtStake === null ? "—" : `${product.moneyAtStake} ${product.currency}`,
+      ),
     ),
   );
   const last = Math.min(page.offset + page.limit, page.total);
@@ -337,7 +360,30 @@ async function productList() {
     el(
       "section",
       { class: "card" },
-      el("div", { class: "toolbar" }, search),
+      el(
+        "div",
+        { class: "toolbar" },
+        search,
+        listSelect("sort", "sort", "Sort by", [
+          ["name", "Sort: name"],
+          ["risk", "Sort: stock-out risk"],
+          ["stake", "Sort: money at stake"],
+          ["abc", "Sort: ABC class"],
+        ]),
+        listSelect("filter-abc", "abc", "ABC class", [
+          ["", "All classes"],
+          ["A", "Class A"],
+          ["B", "Class B"],
+          ["C", "Class C"],
+        ]),
+        listSelect("filter-status", "status", "Status", [
+          ["", "All statuses"],
+          ["out_of_stock", "Out of stock"],
+          ["reorder", "Reorder"],
+          ["ok", "OK"],
+          ["no_forecast", "No forecast"],
+        ]),
+      ),
       page.total === 0
         ? el("p", { class: "empty", id: "no-products" }, "No products yet: upload a sales CSV to start.")
         : el(
@@ -352,6 +398,7 @@ async function productList() {
               "#Days of cover",
               "#Order qty",
               "ABC",
+              "#At stake",
             ]),
             el("tbody", {}, rows),
           ),
@@ -1039,6 +1086,29 @@ document.getElementById("upload-input").addEventListener("change", async (event)
     void render();
   } catch (error) {
     show(`Upload failed: ${error.message}`, "error");
+  }
+});
+
+document.getElementById("catalog-input").addEventListener("change", async (event) => {
+  const input = event.target;
+  const file = input.files?.[0];
+  input.value = "";
+  if (!file) return;
+  show(`Importing ${file.name}…`);
+  try {
+    const result = await callIngress("catalog/import", {
+      body: file,
+      contentType: "text/csv",
+      headers: { "x-filename": file.name },
+    });
+    show(
+      result.status === "unchanged"
+        ? `${file.name}: ${result.rows} products read, nothing to change.`
+        : `${file.name}: ${result.rows} products read (${result.columns.join(", ")}): ${result.createdProducts} created, ${result.changedProducts.length} changed.`,
+    );
+    void render();
+  } catch (error) {
+    show(`Catalogue import failed: ${error.message}`, "error");
   }
 });
 

@@ -23,12 +23,12 @@ const product: Product = {
   leadTimeDays: 7,
   unitCost: "12.35",
   currency: "USD",
+  supplier: null,
+  minOrderQty: null,
+  packSize: null,
+  serviceLevel: null,
+  reviewPeriodDays: null,
 };
-
-const salesValues = [
-  { productId: "lamp", value: 900 },
-  { productId: "desk", value: 100 },
-];
 
 describe("adviceResponse", () => {
   it("orders up to the (lead time + review) demand and prices the order exactly at the catalogue cost", () => {
@@ -37,7 +37,7 @@ describe("adviceResponse", () => {
       model,
       request: {},
       bestPrice: null,
-      salesValues,
+      abc: "A",
       demandCv: 0.2,
       onOrder: 0,
     });
@@ -80,7 +80,7 @@ describe("adviceResponse", () => {
         collectedAt: "2026-01-01T00:00:00.000Z",
         ageHours: 1,
       },
-      salesValues,
+      abc: "A",
       demandCv: null,
       onOrder: 0,
     });
@@ -90,7 +90,7 @@ describe("adviceResponse", () => {
   });
 
   it("counts units on open orders in the inventory position: a smaller order, more days of cover", () => {
-    const inputs = { product, model, request: {}, bestPrice: null, salesValues, demandCv: 0.2 };
+    const inputs = { product, model, request: {}, bestPrice: null, abc: "A" as const, demandCv: 0.2 };
     const without = adviceResponse({ ...inputs, onOrder: 0 });
     const withOrder = adviceResponse({ ...inputs, onOrder: 20 });
     expect(withOrder.onOrder).toBe(20);

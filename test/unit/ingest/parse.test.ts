@@ -86,6 +86,7 @@ describe("parseSalesCsv on the real Superstore export", () => {
       quantity: 2,
       unitPrice: "130.98",
       revenue: "261.96",
+      unitCost: "110.0232",
       rowKey: "order:CA-2016-152156:FUR-BO-10001798:1",
       line: 2,
     });
