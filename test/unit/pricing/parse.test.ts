@@ -39,7 +39,6 @@ describe("parsePrice", () => {
     ["12x de R$ 108,25 sem juros", "an instalment"],
     ["10 parcelas de R$ 129,99", "an instalment"],
     ["R$ 49,90/mês", "a monthly fee"],
-    ["Grátis", "no number"],
     ["Indisponível", "no number"],
     ["", "empty text"],
     ["R$ 10 - R$ 20", "a range"],
@@ -51,32 +50,32 @@ describe("parsePrice", () => {
     expect(parsePrice(text)).toBeNull();
   });
 
-  it("needs a currency: none in the text and no default gives null", () => {
-    expect(parsePrice("1.299")).toBeNull();
-    expect(parsePrice("1299.9")).toBeNull();
+  it("gives the amount without a currency when neither the text nor a hint names one", () => {
+    expect(parsePrice("1.299")).toEqual({ amount: "1299", currency: null });
+    expect(parsePrice("1299.9")).toEqual({ amount: "1299.9", currency: null });
   });
 
   it("uses the default currency when the text has none, reading one separator before 3 digits as thousands", () => {
-    expect(parsePrice("1.299", { defaultCurrency: "BRL" })).toEqual({ amount: "1299.00", currency: "BRL" });
-    expect(parsePrice("1,299", { defaultCurrency: "USD" })).toEqual({ amount: "1299.00", currency: "USD" });
-    expect(parsePrice("1299.9", { defaultCurrency: "brl" })).toEqual({ amount: "1299.90", currency: "BRL" });
+    expect(parsePrice("1.299", { currencyHint: "BRL" })).toEqual({ amount: "1299.00", currency: "BRL" });
+    expect(parsePrice("1,299", { currencyHint: "USD" })).toEqual({ amount: "1299.00", currency: "USD" });
+    expect(parsePrice("1299.9", { currencyHint: "brl" })).toEqual({ amount: "1299.90", currency: "BRL" });
   });
 
   it("reads $ and ¥ by the default currency when it is a dollar or yuan", () => {
-    expect(parsePrice("$ 1.500", { defaultCurrency: "ARS" })).toEqual({ amount: "1500.00", currency: "ARS" });
+    expect(parsePrice("$ 1.500", { currencyHint: "ARS" })).toEqual({ amount: "1500.00", currency: "ARS" });
     expect(parsePrice("$ 1.500")).toEqual({ amount: "1500.00", currency: "USD" });
-    expect(parsePrice("¥ 99", { defaultCurrency: "CNY" })).toEqual({ amount: "99.00", currency: "CNY" });
+    expect(parsePrice("¥ 99", { currencyHint: "CNY" })).toEqual({ amount: "99.00", currency: "CNY" });
   });
 
   it("prefers the currency written in the text over the default", () => {
-    expect(parsePrice("€ 10", { defaultCurrency: "BRL" })).toEqual({ amount: "10.00", currency: "EUR" });
+    expect(parsePrice("€ 10", { currencyHint: "BRL" })).toEqual({ amount: "10.00", currency: "EUR" });
   });
 
   it("ignores three-letter words that are not ISO currency codes", () => {
-    expect(parsePrice("SKU 1234", { defaultCurrency: "BRL" })).toEqual({
+    expect(parsePrice("SKU 1234", { currencyHint: "BRL" })).toEqual({
       amount: "1234.00",
       currency: "BRL",
     });
-    expect(parsePrice("POR 10")).toBeNull();
+    expect(parsePrice("POR 10")).toEqual({ amount: "10", currency: null });
   });
 });

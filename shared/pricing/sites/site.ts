@@ -1,0 +1,13 @@
+/**
+ * A site rule: the markup of one shop, for the hosts it serves. Adding a shop is one file in this folder
+ * exporting a SiteRule, listed in ./index.ts, plus a test.
+ */
+import type { Offer, PageContext } from "../page.ts";
+
+export interface SiteRule {
+  /** Short lower-case name; the extraction rule is reported as `site:<name>`. */
+  readonly name: string;
+  /** Host names (without "www.") and their subdomains the rule applies to. */
+  readonly hosts: readonly string[];
+  readonly offers: (page: PageContext) => Offer[];
+}
