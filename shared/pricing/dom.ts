@@ -42,8 +42,9 @@ const PRICE_WORDS =
   /price|preis|prix|precio|preco|preço|prezzo|prijs|pris|cena|cijena|cena|hinta|fiyat|цена|ціна|kaina|hind|amount|cost|valor|betrag|tarif|money|sale|offer|current|final|special|our/i;
 const NOT_THE_PRICE =
   /old|was|regular|strike|striked|before|list|rrp|msrp|compare|original|cross|prev|uvp|statt|barr|tachad|riscad|antes|retail|reference|instal|parcel|month|finance|credit|leasing|shipping|delivery|freight|versand|envio|frete|per-?unit|unit-?price|base-?price|grundpreis|kg|liter|saving|save|discount|rabatt|econom|cuota|raty|tax|vat|mwst|bonus|points|loyalty|club|member|coupon|voucher/i;
+/** Areas never holding the page's own product price: their subtrees are not read at all. */
 const ELSEWHERE =
-  /related|recommend|similar|carousel|slider|swiper|slick|upsell|up-sell|cross-?sell|also|recent|viewed|bundle|accessor|footer|header|nav|menu|mini-?cart|minicart|basket-?flyout|wishlist|sidebar|review|suggest|other-?products|more-?products|product-?list|product-?grid|listing|tile|teaser|banner|promo-?bar|breadcrumb|modal|popup|newsletter|cookie/i;
+  /related|recommend|similar|carousel|slider|swiper|slick|upsell|up-sell|cross-?sell|also-?(?:bought|viewed|like)|recent|viewed|bundle|accessor|footer|navbar|navigation|menu|mini-?cart|minicart|basket-?flyout|wishlist|sidebar|reviews|suggest|other-?products|more-?products|product-?list|product-?grid|teaser|promo-?bar|breadcrumb|newsletter|cookie/i;
 const MAIN_AREA =
   /product-?detail|productdetail|pdp|product-?main|product-?info|productinfo|buy-?box|buybox|product__info|product-?view|productview|product-?page|item-?detail|product-?summary|summary|product-?essential|product-?shop|main-?product|product-?content|product-?right|detail-?info|offer-?box/i;
 const BUY_ATTRIBUTES =
@@ -61,7 +62,10 @@ interface Context {
   readonly notThePrice: boolean;
   readonly elsewhere: boolean;
   readonly main: boolean;
+  /** Elements since the nearest price or not-the-price marker. */
   readonly depth: number;
+  /** Depth in the document. */
+  readonly level: number;
 }
 
 interface Found {
@@ -105,18 +109,14 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
     if (name === "input") checkBuy(element, "", index);
     if (name === "h1" && h1Index === -1) h1Index = index;
     const attributes = attributesText(element);
+    if (ELSEWHERE.test(attributes) || name === "footer" || name === "nav" || name === "aside") return null;
     const own = {
       priced: PRICE_WORDS.test(attributes),
       notThePrice:
         STRUCK.has(name) ||
         NOT_THE_PRICE.test(attributes) ||
         /line-through/.test(element.attribs["style"] ?? ""),
-      elsewhere:
-        ELSEWHERE.test(attributes) ||
-        name === "footer" ||
-        name === "nav" ||
-        name === "header" ||
-        name === "aside",
+      elsewhere: name === "header" && context.level < 4,
       main:
         MAIN_AREA.test(attributes) ||
         /schema\.org\/Product/i.test(element.attribs["itemtype"] ?? "") ||
@@ -128,6 +128,7 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
       elsewhere: own.elsewhere || context.elsewhere,
       main: own.main || context.main,
       depth: own.priced || own.notThePrice ? 0 : context.depth + 1,
+      level: context.level + 1,
     };
     let text: string | null = "";
     for (const child of element.children) {
@@ -182,7 +183,7 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
     const text = raw.replace(/\s+/g, " ").trim();
     if (text.length === 0 || text.length > MAX_TEXT || !/\d/.test(text)) return;
     if (!priced && !CURRENCY_SIGN.test(text)) return;
-    const read = readPrice(text, options);
+    const read = readPrice(text, options, true);
     if (read === null || read.price.currency === null || read.token.excluded) return;
     if (!/[1-9]/.test(read.price.amount)) return;
     const marked = read.token.currency !== undefined;
@@ -197,7 +198,15 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
 
   const root = $.root().get(0);
   const body = $("body").get(0) ?? root;
-  if (body) visit(body, { priced: false, notThePrice: false, elsewhere: false, main: false, depth: 0 });
+  if (body)
+    visit(body, {
+      priced: false,
+      notThePrice: false,
+      elsewhere: false,
+      main: false,
+      depth: 0,
+      level: 0,
+    });
 
   const scored = new Map<string, DomCandidate & { hits: number }>();
   for (const item of found) {

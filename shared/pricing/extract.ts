@@ -13,7 +13,8 @@ import { currencyOfRegion } from "./currency.ts";
 import { scanPage, type DomCandidate, type PageScan } from "./dom.ts";
 import { embeddedPrices } from "./embedded.ts";
 import type { Availability, Offer, PageContext, PriceCandidate } from "./page.ts";
-import { siteRulesFor } from "./sites/index.ts";
+import { scanPrices } from "./parse.ts";
+import { siteRulesForPage } from "./sites/index.ts";
 import {
   declaredCurrency,
   jsonLdOffers,
@@ -48,6 +49,8 @@ export type ExtractionResult =
 /** Below this the page's best price is reported as no price. */
 export const MIN_CONFIDENCE = 0.5;
 const DOM_MIN_SCORE = 7;
+/** A DOM lead this large needs no backing from the embedded state. */
+const CLEAR_MARGIN = 4;
 
 const STRUCTURED: readonly (readonly [ExtractionRule, (page: PageContext) => StructuredOffer[]])[] = [
   ["json-ld", jsonLdOffers],
@@ -108,6 +111,25 @@ function answer(
   };
 }
 
+/** The one offer whose amount the page's title or description states ("… : 74,95 € …"), if one. */
+function inDescription<T extends PriceCandidate>(page: PageContext, offers: readonly T[]): T | undefined {
+  const texts = [
+    page.$("title").first().text(),
+    ...["description", "og:description", "twitter:description", "og:title"].flatMap(
+      (name) => page.meta.get(name) ?? [],
+    ),
+  ];
+  const stated = new Set(
+    texts.flatMap((text) =>
+      scanPrices(text, page.currencyHint === undefined ? {} : { currencyHint: page.currencyHint })
+        .filter((token) => token.currency !== undefined && !token.excluded)
+        .map((token) => Number(`${token.integer}.${token.fraction || "0"}`)),
+    ),
+  );
+  const matching = offers.filter((offer) => stated.has(Number(offer.amount)));
+  return matching.length === 1 ? matching[0] : undefined;
+}
+
 /** Of several offers at one price: in stock if any is, else pre-order, else out of stock, else unknown. */
 function bestAvailability(offers: readonly Offer[]): Availability {
   const known = new Set(offers.map((offer) => offer.availability));
@@ -131,7 +153,7 @@ function mostCommon<T extends PriceCandidate>(offers: readonly T[]): T | undefin
 
 function fromStructured(
   page: PageContext,
-  dom: readonly DomCandidate[],
+  dom: () => readonly DomCandidate[],
   availability: () => Availability,
 ): Decision | undefined {
   for (const [rule, offersOf] of STRUCTURED) {
@@ -146,10 +168,13 @@ function fromStructured(
     if (others.length === 0) return answer(stock(only), rule, 0.95, availability);
     const selected = distinct(prices.filter((offer) => offer.selected));
     if (selected.length === 1) return answer(stock(selected[0]!), rule, 0.85, availability);
-    const shown = dom.find((candidate) => prices.some((offer) => sameAmount(offer, candidate)));
-    if (shown && shown === dom[0]) {
+    const candidates = dom();
+    const shown = candidates.find((candidate) => prices.some((offer) => sameAmount(offer, candidate)));
+    if (shown && shown === candidates[0]) {
       return answer(stock(prices.find((offer) => sameAmount(offer, shown))!), rule, 0.8, availability);
     }
+    const described = inDescription(page, prices);
+    if (described) return answer(stock(described), rule, 0.75, availability);
     const common =
       mostCommon(offers.filter((offer) => offer.availability !== "out_of_stock")) ?? mostCommon(offers);
     if (common) return answer(stock(common), rule, 0.7, availability);
@@ -167,6 +192,11 @@ function fromPage(
   dom: readonly DomCandidate[],
   availability: () => Availability,
 ): Decision | undefined {
+  const [leader, runnerUp] = dom;
+  const clearLead = leader !== undefined && leader.score - (runnerUp?.score ?? 0) >= CLEAR_MARGIN;
+  if (clearLead && leader.score >= DOM_MIN_SCORE) {
+    return answer({ ...leader, availability: "unknown" }, "dom", 0.9, availability);
+  }
   const embedded = embeddedPrices(page.$);
   const support = (candidate: PriceCandidate) => embedded.counts.get(String(Number(candidate.amount))) ?? 0;
   const ranked = dom
@@ -196,7 +226,7 @@ export function extractPrice(html: string, pageUrl?: string): ExtractionResult {
   let scan: PageScan | undefined;
   const scanOnce = () => (scan ??= scanPage($, page.currencyHint));
   const availability = () => scanOnce().availability;
-  for (const site of siteRulesFor(page.host)) {
+  for (const site of siteRulesForPage($, page.host)) {
     const prices = distinct(site.offers(page));
     const rule: ExtractionRule = `site:${site.name}`;
     if (prices.length === 1) return answer(prices[0]!, rule, 1, availability);
@@ -208,15 +238,10 @@ export function extractPrice(html: string, pageUrl?: string): ExtractionResult {
       };
     }
   }
-  const structured = fromStructured(page, [], availability);
-  const decided =
-    structured?.outcome === "conflict"
-      ? (fromStructured(page, scanOnce().candidates, availability) ?? structured)
-      : structured;
-  if (decided?.outcome === "price") return decided;
-  const visible = fromPage(page, scanOnce().candidates, availability);
-  if (visible && !decided) return visible;
+  const decided = fromStructured(page, () => scanOnce().candidates, availability);
   if (decided) return decided;
+  const visible = fromPage(page, scanOnce().candidates, availability);
+  if (visible) return visible;
   const blocked = blockReason($, page.pageUrl);
   if (blocked) return { outcome: "blocked", reason: blocked };
   return {

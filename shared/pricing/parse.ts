@@ -62,7 +62,7 @@ const MULTIPLIERS: Readonly<Record<string, string>> = {
 };
 
 const INSTALMENT_BEFORE =
-  /(?:\d+\s*[x×]\s*(?:de|of|à|a|von)?|(?:parcelas?|vezes|presta[cç](?:ão|ões)|installments?|instalments?|payments?|cuotas?|mensualidades|raty|rat|taksit|rate|monthly|mensais|mensuales|par mois|al mes|ao m[eê]s|pro monat|per month|a month)\s*(?:de|of|à|a|von|:)?)\s*$/iu;
+  /(?:\d+\s*[x×]\s*(?:de|of|à|a|von)?|(?:parcelas?|vezes|presta[cç](?:ão|ões)|installments?|instalments?|payments?|cuotas?|mensualidades|raty|rat|taksit|rate|monthly|mensais|mensuales|par mois|al mes|ao m[eê]s|pro monat|per month|a month)\s*(?:de|of|à|a|da|di|von|po|по|:)?)\s*$/iu;
 const COUNT_OR_RATIO_AFTER =
   /^\s*(?:[x×%]|vezes|parcelas?|cuotas?|meses|months?|mal\b|raty|rat\b|taksit|rates?\b|ratings?|reviews?|avalia[cç][õo]es|bewertungen|sold|vendidos|items?\b|pcs\b|pieces|st(?:k|ück)?\b|szt|шт|units?\b|unidades|artikel|products?\b|produtos|productos|in stock|left|available|dispon[ií]ve)/iu;
 const MEASURE_AFTER =
@@ -337,8 +337,11 @@ export interface ReadPrice {
   readonly token: PriceToken;
 }
 
-/** Like parsePrice, also telling the token behind the answer; null when there is no single price. */
-export function readPrice(text: string, options: ParsePriceOptions = {}): ReadPrice | null {
+/**
+ * Like parsePrice, also telling the token behind the answer. With `onlyOne`, a text holding several
+ * different prices is null instead of its first price.
+ */
+export function readPrice(text: string, options: ParsePriceOptions = {}, onlyOne = false): ReadPrice | null {
   const hinted = currencyFromHint(options.currencyHint) ?? null;
   const normalised = normalise(text);
   const pool = priceCandidates(scanNormalised(normalised, options));
@@ -351,7 +354,7 @@ export function readPrice(text: string, options: ParsePriceOptions = {}): ReadPr
   const [first, second] = distinct.values();
   if (first === undefined) return null;
   if (second === undefined) return first;
-  if (first.price.currency !== second.price.currency) return null;
+  if (onlyOne || first.price.currency !== second.price.currency) return null;
   return isRange(normalised, first.token, second.token) ? null : first;
 }
 

@@ -26,6 +26,8 @@ export const amazon: SiteRule = {
     "amazon.in",
     "amazon.com.au",
   ],
+  marker:
+    "#corePriceDisplay_desktop_feature_div, #corePrice_feature_div, #corePrice_desktop, #apex_desktop, #priceblock_ourprice, #priceblock_dealprice, #priceblock_saleprice",
   offers({ $, currencyHint }) {
     const availability = availabilityFromText($("#availability, #outOfStock").text());
     for (const group of GROUPS) {

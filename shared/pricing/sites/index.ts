@@ -1,4 +1,5 @@
-/** Every site rule; a page's host (or, for a saved page without URL, any rule whose markup matches) picks them. */
+/** Every site rule; a page's host picks them, or else the shop markup the page carries. */
+import type { CheerioAPI } from "cheerio";
 import { amazon } from "./amazon.ts";
 import { magalu } from "./magalu.ts";
 import { mercadoLivre } from "./mercadolivre.ts";
@@ -6,10 +7,15 @@ import type { SiteRule } from "./site.ts";
 
 export const SITE_RULES: readonly SiteRule[] = [mercadoLivre, amazon, magalu];
 
-/** The rules for a host ("www.amazon.de" → amazon); every rule when the host is unknown (""). */
+/** The rules for a host ("amazon.de", "articulo.mercadolibre.com.ar"). */
 export function siteRulesFor(host: string): readonly SiteRule[] {
-  if (host === "") return SITE_RULES;
   return SITE_RULES.filter((rule) =>
     rule.hosts.some((known) => host === known || host.endsWith(`.${known}`)),
   );
+}
+
+/** The rules for a page: its host's, or else those whose markup it carries (a saved copy, a mirror). */
+export function siteRulesForPage($: CheerioAPI, host: string): readonly SiteRule[] {
+  const byHost = siteRulesFor(host);
+  return byHost.length > 0 ? byHost : SITE_RULES.filter((rule) => $(rule.marker).length > 0);
 }

@@ -6,6 +6,7 @@ import type { SiteRule } from "./site.ts";
 export const magalu: SiteRule = {
   name: "magalu",
   hosts: ["magazineluiza.com.br", "magalu.com"],
+  marker: '[data-testid="price-value"]',
   offers({ $, currencyHint }) {
     const availability: Availability =
       $('[data-testid*="unavailable"]').length > 0

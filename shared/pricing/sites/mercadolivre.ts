@@ -20,6 +20,7 @@ export const mercadoLivre: SiteRule = {
     "mercadolibre.com.uy",
     "mercadolibre.com.pe",
   ],
+  marker: ".ui-pdp-price__second-line, .ui-pdp-price__main-container",
   offers({ $, currencyHint }) {
     const mainPrices = (selector: string) =>
       $(selector)

@@ -9,5 +9,7 @@ export interface SiteRule {
   readonly name: string;
   /** Host names (without "www.") and their subdomains the rule applies to. */
   readonly hosts: readonly string[];
+  /** A CSS selector only this shop's markup matches: the rule also reads pages served elsewhere (saved copies, mirrors). */
+  readonly marker: string;
   readonly offers: (page: PageContext) => Offer[];
 }

@@ -79,3 +79,83 @@ describe("parsePrice", () => {
     expect(parsePrice("POR 10")).toEqual({ amount: "10", currency: null });
   });
 });
+
+describe("parsePrice across shops' countries", () => {
+  it.each([
+    ["39.95", "39.95", null],
+    ["690,00", "690.00", null],
+    ["12,000원", "12000", "KRW"],
+    ["3,500円", "3500", "JPY"],
+    ["¥ 3,500", "3500", "JPY"],
+    ["419 руб.", "419.00", "RUB"],
+    ["299 Kč", "299.00", "CZK"],
+    ["3,49 zł", "3.49", "PLN"],
+    ["2 285,81 грн.", "2285.81", "UAH"],
+    ["644.00 جنيه", "644.00", "EGP"],
+    ["Rp 31.500", "31500", "IDR"],
+    ["1.000.000 VND", "1000000", "VND"],
+    ["80 000 сум", "80000.00", "UZS"],
+    ["AED 1,299", "1299.00", "AED"],
+    ["Rs. 1,850", "1850.00", "INR"],
+    ["₹ 1,23,456.00", "123456.00", "INR"],
+    ["NT$1,200", "1200.00", "TWD"],
+    ["63,07 lei", "63.07", "RON"],
+    ["1 148 zł", "1148.00", "PLN"],
+    ["Cena: 1 999 Kč", "1999.00", "CZK"],
+    ["R 299.00", "299.00", "ZAR"],
+    ["٣٤٫٥٠ ر.س", "34.50", "SAR"],
+    ["۱۲۰,۰۰۰ تومان", "120000", "IRR"],
+  ])("reads %j as %s %s", (text, amount, currency) => {
+    expect(parsePrice(text)).toEqual({ amount, currency });
+  });
+
+  it.each([
+    ["$119. 95", "119.95", "USD"],
+    ["12€50", "12.50", "EUR"],
+    ["299,- Kč", "299.00", "CZK"],
+    ["1.995,- kr", "1995.00", "SEK"],
+    ["19⁹⁹ €", "19.99", "EUR"],
+    ["3万円", "30000", "JPY"],
+    ["30,000원~", "30000", "KRW"],
+  ])("reads the shop formatting of %j as %s %s", (text, amount, currency) => {
+    expect(parsePrice(text)).toEqual({ amount, currency });
+  });
+
+  it.each([["Free!"], ["Grátis"], ["kostenlos"], ["無料"]])("reads %j as a price of 0", (text) => {
+    expect(parsePrice(text)).toEqual({ amount: "0", currency: null });
+    expect(parsePrice(text, { currencyHint: "EUR" })).toEqual({ amount: "0.00", currency: "EUR" });
+  });
+
+  it.each([
+    ["Was £20.00 Now £15.00", "15.00"],
+    ["CHF 19.50 statt 24.90", "19.50"],
+    ["Save $5.00 $19.99", "19.99"],
+    ['Samsung 65" TV 4K 1.299 €', "1299.00"],
+    ["34,90 € inkl. MwSt.", "34.90"],
+    ["Price: 1,299.00 USD (incl. VAT)", "1299.00"],
+  ])("picks the current price out of %j", (text, amount) => {
+    expect(parsePrice(text)?.amount).toBe(amount);
+  });
+
+  it.each([
+    ["€ 2,50/kg", "a per-kilo price"],
+    ["US$ 29.99 - US$ 39.99", "a range"],
+    ["4 rate da 25,00 €", "an instalment"],
+    ["no price here", "no number"],
+  ])("returns null for %j (%s)", (text) => {
+    expect(parsePrice(text)).toBeNull();
+  });
+
+  it("takes the currency hint as a code, symbol or name, and the text's own currency over it", () => {
+    expect(parsePrice("419", { currencyHint: "руб." })).toEqual({ amount: "419.00", currency: "RUB" });
+    expect(parsePrice("$ 25", { currencyHint: "CAD" })).toEqual({ amount: "25.00", currency: "CAD" });
+    expect(parsePrice("25 €", { currencyHint: "USD" })).toEqual({ amount: "25.00", currency: "EUR" });
+  });
+
+  it("decides a lone separator before three digits by the decimal-separator hint, else by minor units", () => {
+    expect(parsePrice("1.299", { decimalSeparatorHint: "." })).toEqual({ amount: "1.299", currency: null });
+    expect(parsePrice("1.299", { decimalSeparatorHint: "," })).toEqual({ amount: "1299", currency: null });
+    expect(parsePrice("1,299 KWD")).toEqual({ amount: "1.299", currency: "KWD" });
+    expect(parsePrice("1,299 EUR")).toEqual({ amount: "1299.00", currency: "EUR" });
+  });
+});
