@@ -25,6 +25,22 @@ describe("parsePriceLines", () => {
       currency: "BRL",
     });
   });
+
+  it("answers line N for input line N, CRLF and a missing final newline included, with the hint's currency", () => {
+    const output = parsePriceLines("419\r\n\r\nFree!\n2 285,81 грн.", { currencyHint: "RUB" });
+    expect(
+      output
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([
+      { input: "419", amount: "419.00", currency: "RUB" },
+      { input: "", amount: null, currency: null },
+      { input: "Free!", amount: "0.00", currency: "RUB" },
+      { input: "2 285,81 грн.", amount: "2285.81", currency: "UAH" },
+    ]);
+    expect(parsePriceLines("")).toBe("");
+  });
 });
 
 describe("extractPriceFromFile", () => {
