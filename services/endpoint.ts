@@ -7,27 +7,39 @@ import http2 from "node:http2";
 import * as restate from "@restatedev/restate-sdk";
 import { log } from "../shared/runtime/log.ts";
 import type { ServiceDependencies } from "./dependencies.ts";
+import { createAlertsService } from "./alerts.ts";
 import { createAnalysisWorkflow } from "./analysis/index.ts";
 import { healthService } from "./health.ts";
 import { createIngestionService } from "./ingestion.ts";
 import { listen, type RunningServer } from "./runtime/listen.ts";
+import { invocationRetryPolicy } from "./options.ts";
+import { createOrderWorkflow } from "./orders/workflow.ts";
+import { createPurchasingService } from "./orders/purchasing.ts";
 import { createProductObject } from "./product/index.ts";
+import { createReconciler } from "./reconciler.ts";
+import { serviceNames, type ServiceName } from "./registry.ts";
 import { createSchedulerService } from "./scheduler.ts";
 
+/** One definition per registered name: a service missing here, or named differently, fails the type check. */
 function createServiceDefinitions(deps: ServiceDependencies) {
-  return [
-    healthService,
-    createProductObject(deps),
-    createIngestionService(deps),
-    createSchedulerService(deps),
-    createAnalysisWorkflow(deps),
-  ];
+  const definitions = {
+    product: createProductObject(deps),
+    ingestion: createIngestionService(deps),
+    scheduler: createSchedulerService(deps),
+    analysis: createAnalysisWorkflow(deps),
+    reconciler: createReconciler(deps),
+    order: createOrderWorkflow(deps),
+    purchasing: createPurchasingService(deps),
+    health: healthService,
+    alerts: createAlertsService(deps),
+  } satisfies { readonly [Name in ServiceName]: { readonly name: Name } };
+  return serviceNames.map((name) => definitions[name]);
 }
 
 /** Routes the SDK's logs into procure's structured log, without replayed duplicates. */
 const sdkLogger: restate.LoggerTransport = (meta, message, ...details) => {
   if (meta.replaying) return;
-  const level = meta.level === "trace" ? "debug" : meta.level;
+  const level = meta.level === restate.RestateLogLevel.TRACE ? "debug" : meta.level;
   const fields: Record<string, unknown> = { source: "restate-sdk" };
   if (meta.context) fields.invocation = meta.context.invocationTarget;
   if (meta.context) fields.invocationId = meta.context.invocationId;
@@ -43,6 +55,7 @@ export async function startEndpoint(
   const handler = restate.createEndpointHandler({
     services: createServiceDefinitions(deps),
     logger: sdkLogger,
+    defaultServiceOptions: { retryPolicy: invocationRetryPolicy(deps.config) },
     ...(deps.config.RESTATE_IDENTITY_KEYS.length > 0
       ? { identityKeys: [...deps.config.RESTATE_IDENTITY_KEYS] }
       : {}),

@@ -13,6 +13,8 @@ import type { ServiceDependencies } from "./dependencies.ts";
 import { InvalidRequestError, NotFoundError } from "./errors.ts";
 import { storeUpload, type UploadOutcome } from "./ingestion-store.ts";
 import { schemaInput, serviceOptions } from "./options.ts";
+import type { ProductObject } from "./product/index.ts";
+import { productObjectName, type ServiceName } from "./registry.ts";
 
 const ProgressRequest = Schema.Struct({ uploadId: Schema.String.pipe(Schema.pattern(/^[0-9a-f]{64}$/)) });
 
@@ -36,7 +38,7 @@ function rejectionMessage(outcome: Extract<UploadOutcome, { status: "rejected" }
 
 export function createIngestionService(deps: ServiceDependencies) {
   return restate.service({
-    name: "ingestion",
+    name: "ingestion" satisfies ServiceName,
     handlers: {
       upload: restate.handlers.handler(
         { input: restate.serde.binary, accept: "*/*" },
@@ -47,13 +49,9 @@ export function createIngestionService(deps: ServiceDependencies) {
           );
           if (outcome.status === "rejected") throw new InvalidRequestError(rejectionMessage(outcome));
           for (const productId of outcome.changedProducts) {
-            ctx.genericSend({
-              service: "product",
-              method: "requestRetrain",
-              key: productId,
-              parameter: { uploadId: outcome.uploadId },
-              inputSerde: restate.serde.json,
-            });
+            ctx
+              .objectSendClient<ProductObject>({ name: productObjectName }, productId)
+              .requestRetrain({ uploadId: outcome.uploadId });
           }
           return { ...outcome, retrainsRequested: outcome.changedProducts.length };
         },
@@ -62,9 +60,11 @@ export function createIngestionService(deps: ServiceDependencies) {
       progress: restate.handlers.handler(
         { input: schemaInput(ProgressRequest) },
         async (ctx: restate.Context, request: typeof ProgressRequest.Type): Promise<RetrainProgress> => {
+          // A read: fails fast (a few attempts) rather than hold its caller through a database outage.
           const progress = await ctx.run(
             "read retrain progress",
             async () => (await retrainProgress(deps.db, request.uploadId)) ?? null,
+            { maxRetryAttempts: 3, initialRetryInterval: 500 },
           );
           if (progress === null) throw new NotFoundError(`upload ${request.uploadId} does not exist`);
           return progress;

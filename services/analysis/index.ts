@@ -12,7 +12,7 @@ import { renderMarkdown } from "../../shared/agent/markdown.ts";
 import { AnalysisId, type AnalysisMode, type AnalysisReport } from "../../shared/agent/report.ts";
 import { runTeam, type TeamPhase } from "../../shared/agent/team.ts";
 import type { Outcome, ProductReads } from "../../shared/agent/tools.ts";
-import { ProductId } from "../../shared/catalog/product.ts";
+import { ProductId } from "../../shared/ids/index.ts";
 import type { Config } from "../../shared/config/index.ts";
 import {
   findAnalysis,
@@ -24,11 +24,12 @@ import type { Database } from "../../shared/db/connection.ts";
 import { listProducts } from "../../shared/db/products.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
-import { checkedKey, schemaInput, serviceOptions } from "../options.ts";
-import { productObjectName, type ProductObject } from "../product/index.ts";
+import { checkedKey, schemaInput, serviceOptions, stepRetries } from "../options.ts";
+import type { ProductObject } from "../product/index.ts";
+import { analysisWorkflowName, productObjectName } from "../registry.ts";
 import { createClaudeCall, type ClaudeCall } from "./claude.ts";
 
-export const analysisWorkflowName = "analysis";
+export { analysisWorkflowName };
 
 /** Products scanned when the input names none: the first ones by id. */
 export const maxScannedProducts = 200;
@@ -142,18 +143,12 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
           const analysisId = analysisKey(ctx);
           const limits = { ...defaultLimits, ...input.limits };
           const startedAt = new Date(await ctx.date.now()).toISOString();
-          const start = await ctx.run("record start", async () => {
-            const mode: AnalysisMode = config.ANTHROPIC_API_KEY === undefined ? "offline" : "claude";
-            const products = await productsToScan(db, input.products);
-            await recordAnalysisStart(db, { id: analysisId, mode, products, startedAt });
-            return { mode, products, model: mode === "claude" ? config.ANTHROPIC_MODEL : null };
-          });
           let progress: AnalysisProgress = {
             analysisId,
             status: "running",
             phase: "starting",
-            mode: start.mode,
-            scanned: start.products,
+            mode: "offline",
+            scanned: input.products ?? [],
             flagged: [],
             analysed: [],
             usage: null,
@@ -161,8 +156,19 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
             finishedAt: null,
             error: null,
           };
-          ctx.set("progress", progress);
           try {
+            const start = await ctx.run(
+              "record start",
+              async () => {
+                const mode: AnalysisMode = config.ANTHROPIC_API_KEY === undefined ? "offline" : "claude";
+                const products = await productsToScan(db, input.products);
+                await recordAnalysisStart(db, { id: analysisId, mode, products, startedAt });
+                return { mode, products, model: mode === "claude" ? config.ANTHROPIC_MODEL : null };
+              },
+              stepRetries(config, 0.5),
+            );
+            progress = { ...progress, mode: start.mode, scanned: start.products };
+            ctx.set("progress", progress);
             const team = await runTeam({
               productIds: start.products,
               reads: productReads(ctx),
@@ -192,10 +198,17 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
           } catch (error) {
             if (!(error instanceof restate.TerminalError)) throw error;
             const finishedAt = new Date(await ctx.date.now()).toISOString();
-            await ctx.run("record failure", () =>
-              recordAnalysisFailure(db, { id: analysisId, error: error.message, finishedAt }),
-            );
             ctx.set("progress", { ...progress, status: "failed", finishedAt, error: error.message });
+            // If the database cannot take it now, the reconciler records it later.
+            await ctx
+              .run(
+                "record failure",
+                () => recordAnalysisFailure(db, { id: analysisId, error: error.message, finishedAt }),
+                stepRetries(config, 0.3),
+              )
+              .catch((recording: unknown) => {
+                if (!(recording instanceof restate.TerminalError)) throw recording;
+              });
             throw error;
           }
         },
@@ -205,11 +218,17 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
         async (ctx: restate.WorkflowSharedContext<AnalysisState>): Promise<AnalysisProgress> => {
           const analysisId = analysisKey(ctx);
           const progress = await ctx.get("progress");
-          if (progress !== null) return progress;
+          if (progress !== null && progress.status !== "running") return progress;
           const stored = await ctx.run(
             "load analysis",
             async () => (await findAnalysis(db, analysisId)) ?? null,
           );
+          // A run killed after its retries ran out is recorded as failed by the reconciler.
+          if (progress !== null) {
+            return stored?.status === "failed"
+              ? { ...progress, status: "failed", finishedAt: stored.finishedAt, error: stored.error }
+              : progress;
+          }
           if (stored === null) throw new NotFoundError(`analysis "${analysisId}" does not exist`);
           return {
             analysisId,

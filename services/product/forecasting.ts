@@ -10,26 +10,49 @@ import { forecastResponse } from "../../shared/catalog/forecast-view.ts";
 import {
   AdviceRequest,
   ForecastRequest,
-  type AdviceResponse,
-  type ForecastResponse,
+  AdviceResponse,
+  ForecastResponse,
 } from "../../shared/catalog/insights.ts";
+import { openOrderQuantity } from "../../shared/db/orders.ts";
 import { latestObservations } from "../../shared/db/prices.ts";
 import { recentSalesValues, settleRetrains } from "../../shared/db/sales.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
-import { schemaInput } from "../options.ts";
+import { schemaInput, schemaOutput, stepRetries } from "../options.ts";
+import { armedInvocationPending } from "../runtime/invocations.ts";
+import { evaluateAlerts, holdModelToAccount } from "./alerts.ts";
 import { loadProduct, productKey } from "./catalog.ts";
+import { productObjectName } from "../registry.ts";
+import type { ProductObject } from "./index.ts";
 import { loadModel, trainAndStore, type TrainingOutcome } from "./model-store.ts";
 import type { ModelPointer, ProductState, RetrainState } from "./state.ts";
 
 const RetrainRequest = Schema.Struct({ uploadId: Schema.optionalWith(Schema.String, { exact: true }) });
 type RetrainRequest = typeof RetrainRequest.Type;
 
-/** A training step that keeps failing gives up after these attempts (about a minute). */
-const trainingRetries = { maxRetryAttempts: 8, initialRetryInterval: 500, maxRetryInterval: 15_000 };
+/** The training step gave up (e.g. the database stayed down): worth another run later. */
+type Unavailable = { readonly outcome: "unavailable"; readonly error: string };
+
+/** Runs in a row that could not train before the upload's retrain requests are failed. */
+const maxUnavailableRuns = 3;
+
+/** How the product's queued retrain requests end; null: they stay queued for another run. */
+function settlementOf(
+  result: TrainingOutcome | Unavailable,
+  failures: number,
+): { readonly status: "done" | "failed"; readonly error?: string } | null {
+  if (result.outcome === "trained" || result.outcome === "no_sales") return { status: "done" };
+  if (result.outcome === "failed" || failures >= maxUnavailableRuns)
+    return { status: "failed", error: result.error };
+  return null;
+}
+
+/** A debounced retrain that has not run this long after its due time is checked with Restate. */
+const retrainGraceMs = 5_000;
 
 const idleRetrain: RetrainState = {
   scheduled: false,
+  invocationId: null,
   requestedAt: null,
   lastRunAt: null,
   lastOutcome: null,
@@ -47,6 +70,22 @@ async function currentModel(ctx: restate.ObjectSharedContext<ProductState>): Pro
 
 export function forecastingHandlers(deps: ServiceDependencies) {
   const debounceMs = deps.config.RETRAIN_DEBOUNCE_SECONDS * 1000;
+  const retryWindowMs = deps.config.RETRY_WINDOW_SECONDS * 1000;
+  const trainingRetries = stepRetries(deps.config, 0.4);
+
+  /** Whether the armed retrain will still run: due soon, or still pending in Restate. */
+  const armedRetrainPending = async (ctx: restate.ObjectContext<ProductState>, retrain: RetrainState) => {
+    const dueBy = Date.parse(retrain.requestedAt ?? "1970-01-01") + debounceMs + retrainGraceMs;
+    if ((await ctx.date.now()) < dueBy) return true;
+    if (!retrain.invocationId) return false;
+    return armedInvocationPending(
+      ctx,
+      deps.config.RESTATE_ADMIN_URL,
+      retrain.invocationId,
+      dueBy + retryWindowMs,
+    );
+  };
+
   return {
     requestRetrain: restate.handlers.object.exclusive(
       { input: schemaInput(RetrainRequest) },
@@ -55,18 +94,16 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         _request: RetrainRequest,
       ): Promise<{ scheduled: boolean }> => {
         productKey(ctx);
+        await holdModelToAccount(ctx, deps);
         const retrain = (await ctx.get("retrain")) ?? idleRetrain;
-        if (retrain.scheduled) return { scheduled: false };
-        ctx.genericSend({
-          service: "product",
-          method: "retrain",
-          key: ctx.key,
-          parameter: new Uint8Array(),
-          delay: debounceMs,
-        });
+        if (retrain.scheduled && (await armedRetrainPending(ctx, retrain))) return { scheduled: false };
+        const handle = ctx
+          .objectSendClient<ProductObject>({ name: productObjectName }, ctx.key)
+          .retrain(restate.rpc.sendOpts({ delay: debounceMs }));
         ctx.set("retrain", {
           ...retrain,
           scheduled: true,
+          invocationId: await handle.invocationId,
           requestedAt: new Date(await ctx.date.now()).toISOString(),
         });
         return { scheduled: true };
@@ -80,36 +117,54 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         const runId = ctx.rand.uuidv4();
         const result = await ctx
           .run("fit and store model", () => trainAndStore(deps, id, runId, startedAt), trainingRetries)
-          .catch((error: unknown): TrainingOutcome => {
-            // Retries exhausted (e.g. the database stayed down): record the failure rather than
-            // leave the upload's retrain queued forever.
-            if (error instanceof restate.TerminalError) return { outcome: "failed", error: error.message };
+          .catch((error: unknown): Unavailable => {
+            if (error instanceof restate.TerminalError)
+              return { outcome: "unavailable", error: error.message };
             throw error;
           });
         if (result.outcome === "trained") ctx.set("model", result.pointer);
-        await ctx.run("settle retrain requests", () =>
-          settleRetrains(
-            deps.db,
-            id,
-            result.outcome === "failed" ? { status: "failed", error: result.error } : { status: "done" },
-          ),
-        );
         const previous = (await ctx.get("retrain")) ?? idleRetrain;
+        const failures = result.outcome === "unavailable" ? (previous.failures ?? 0) + 1 : 0;
+        const settlement = settlementOf(result, failures);
+        // When the requests cannot be settled now (database down), they stay queued and the
+        // reconciler asks for another retrain.
+        const unsettled =
+          settlement === null
+            ? `retried later (${failures} of ${maxUnavailableRuns} runs could not train)`
+            : await ctx
+                .run(
+                  "settle retrain requests",
+                  async () => {
+                    await settleRetrains(deps.db, id, settlement);
+                    return null;
+                  },
+                  trainingRetries,
+                )
+                .catch((error: unknown) => {
+                  if (error instanceof restate.TerminalError)
+                    return `the outcome was not recorded, retried later: ${error.message}`;
+                  throw error;
+                });
+        const failed = result.outcome === "failed" || result.outcome === "unavailable";
         const retrain: RetrainState = {
           scheduled: false,
+          invocationId: null,
           requestedAt: previous.requestedAt,
           lastRunAt: startedAt,
-          lastOutcome: result.outcome,
-          lastError: result.outcome === "failed" ? result.error : null,
+          lastOutcome: failed || unsettled !== null ? "failed" : result.outcome,
+          lastError:
+            [failed ? result.error : null, unsettled].filter((text) => text !== null).join("; ") || null,
+          failures,
           runs: previous.runs + 1,
         };
         ctx.set("retrain", retrain);
+        await evaluateAlerts(ctx, deps);
         return retrain;
       },
     ),
 
     forecast: restate.handlers.object.shared(
-      { input: schemaInput(ForecastRequest) },
+      { input: schemaInput(ForecastRequest), output: schemaOutput(ForecastResponse) },
       async (
         ctx: restate.ObjectSharedContext<ProductState>,
         request: ForecastRequest,
@@ -125,7 +180,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
     ),
 
     advice: restate.handlers.object.shared(
-      { input: schemaInput(AdviceRequest) },
+      { input: schemaInput(AdviceRequest), output: schemaOutput(AdviceResponse) },
       async (
         ctx: restate.ObjectSharedContext<ProductState>,
         request: AdviceRequest,
@@ -134,10 +189,11 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         const pointer = await currentModel(ctx);
         const now = await ctx.date.now();
         return ctx.run("purchase advice", async () => {
-          const [model, observations, salesValues] = await Promise.all([
+          const [model, observations, salesValues, onOrder] = await Promise.all([
             loadModel(deps, pointer.path),
             latestObservations(deps.db, product.id),
             recentSalesValues(deps.db),
+            openOrderQuantity(deps.db, product.id),
           ]);
           return adviceResponse({
             product,
@@ -146,6 +202,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
             bestPrice: bestQuote(observations, product.currency, now),
             salesValues,
             demandCv: pointer.demandCv,
+            onOrder,
           });
         });
       },

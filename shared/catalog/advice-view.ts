@@ -4,7 +4,7 @@
  */
 import type { ForecastModel } from "../forecast/index.ts";
 import type { RegularSeries } from "../forecast/index.ts";
-import { formatFixed4, multiplyFixed4, parseFixed4 } from "../ingest/decimal.ts";
+import { formatFixed4, multiplyFixed4, parseFixed4 } from "../money/index.ts";
 import { classifyAbcXyz, purchaseAdvice } from "../inventory/index.ts";
 import { demandOverDays } from "./forecast-view.ts";
 import type { AdviceRequest, AdviceResponse, PriceQuote } from "./insights.ts";
@@ -32,6 +32,8 @@ export interface AdviceInputs {
   /** Recent sales value of every product (for ABC) and this product's demand CV (for XYZ). */
   readonly salesValues: readonly { readonly productId: string; readonly value: number }[];
   readonly demandCv: number | null;
+  /** Units on open purchase orders, not yet received. */
+  readonly onOrder: number;
 }
 
 export function adviceResponse(inputs: AdviceInputs): AdviceResponse {
@@ -56,6 +58,7 @@ export function adviceResponse(inputs: AdviceInputs): AdviceResponse {
     },
     {
       onHand: product.stock,
+      onOrder: inputs.onOrder,
       leadTimeDays: product.leadTimeDays,
       reviewPeriodDays,
       serviceLevel,
@@ -78,6 +81,7 @@ export function adviceResponse(inputs: AdviceInputs): AdviceResponse {
   return {
     productId: product.id,
     stock: product.stock,
+    onOrder: inputs.onOrder,
     leadTimeDays: product.leadTimeDays,
     reviewPeriodDays,
     serviceLevel,

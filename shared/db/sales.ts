@@ -113,8 +113,10 @@ export async function storeSalesBatch(
       is distinct from (excluded.sale_date, excluded.quantity, excluded.unit_price, excluded.revenue)
     returning product_id`;
   const changedByProduct = new Map<string, number>();
-  for (const { productId } of changed)
+  for (const row of changed) {
+    const productId = String(row.productId);
     changedByProduct.set(productId, (changedByProduct.get(productId) ?? 0) + 1);
+  }
   return { changedByProduct, createdProducts: created.length };
 }
 

@@ -3,7 +3,7 @@
  * (decoded at the boundary, defaults filled in), the advice itself and the classification rows.
  */
 import { Schema } from "effect";
-import { CurrencyCode, DecimalAmount } from "../catalog/product.ts";
+import { CurrencyCode, DecimalAmount } from "../money/index.ts";
 
 const NonNegative = Schema.Finite.pipe(
   Schema.nonNegative({ message: () => "expected a finite number >= 0" }),
@@ -85,7 +85,7 @@ export const PurchaseAdvice = Schema.Struct({
   orderUpToLevel: NonNegative,
   economicOrderQuantity: Schema.NullOr(NonNegative),
   suggestedOrderQuantity: Schema.NonNegativeInt,
-  /** On hand / daily demand mean; null when no demand is expected. */
+  /** Inventory position (on hand + on order) / daily demand mean; null when no demand is expected. */
   daysOfCover: Schema.NullOr(NonNegative),
   /** P(lead-time demand > inventory position): running out before an order placed now arrives. */
   stockoutRisk: Probability,

@@ -100,8 +100,9 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
   const options = currencyHint === undefined ? {} : { currencyHint };
 
   const visit = (node: AnyNode, context: Context): string | null => {
-    if (node.type === "text") return node.data;
-    if (node.type !== "tag") return "";
+    const kind: string = node.type;
+    if (kind === "text" && "data" in node) return node.data;
+    if (kind !== "tag" || !("attribs" in node)) return "";
     const element = node;
     const name = element.name;
     const index = counter++;
@@ -242,10 +243,17 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
 
 function joinText(text: string, part: string, child: AnyNode): string {
   if (part === "") return text;
-  if (child.type === "tag" && /^\d{2}$/.test(part.trim()) && /\d$/.test(text) && isCents(child)) {
+  const kind: string = child.type;
+  if (
+    kind === "tag" &&
+    "attribs" in child &&
+    /^\d{2}$/.test(part.trim()) &&
+    /\d$/.test(text) &&
+    isCents(child)
+  ) {
     return `${text}${/\.\d{3}$/.test(text) ? "," : "."}${part.trim()}`;
   }
-  const needsSpace = /[\p{L}\p{N}]$/u.test(text) && /^[\p{L}\p{N}]/u.test(part) && child.type === "tag";
+  const needsSpace = /[\p{L}\p{N}]$/u.test(text) && /^[\p{L}\p{N}]/u.test(part) && kind === "tag";
   return needsSpace ? `${text} ${part}` : `${text}${part}`;
 }
 

@@ -40,7 +40,7 @@ export function embeddedPrices($: CheerioAPI): EmbeddedPrices {
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     for (const match of text.matchAll(CURRENCY_KEY)) {
-      const code = currencyFromHint(match[1]!);
+      const code = currencyFromHint(match[1]);
       if (code) currencies.add(code);
     }
   });

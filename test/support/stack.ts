@@ -26,7 +26,9 @@ export async function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject()));
+      server.close(() =>
+        typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -87,8 +89,8 @@ export interface Stack extends StackInfo {
   killService(): Promise<void>;
   /** Starts the service process again (after killService) and waits for it to be reachable. */
   startService(): Promise<void>;
-  /** Stops the Restate server and starts it again on the same ports and data dir. */
-  restartRestate(): Promise<void>;
+  /** Stops the Restate server (SIGTERM, or SIGKILL for a crash) and starts it again on the same ports and data dir. */
+  restartRestate(signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -133,7 +135,7 @@ export async function startStack(options: {
     RETRAIN_DEBOUNCE_SECONDS: "1",
     ANTHROPIC_API_KEY: "",
     ANTHROPIC_BASE_URL: "",
-    SCRAPE_ALLOW_PRIVATE_HOSTS: "127.0.0.1",
+    SCRAPE_ALLOW_PRIVATE_HOSTS: "127.0.0.1:*",
     SCRAPE_MIN_HOST_INTERVAL_MS: "0",
     SCRAPE_TIMEOUT_MS: "1500",
     SCRAPE_MAX_RETRIES: "2",
@@ -175,8 +177,8 @@ export async function startStack(options: {
       service && service.exitCode === null && service.signalCode === null ? service.pid : undefined,
     killService: () => stopService("SIGKILL"),
     startService,
-    async restartRestate() {
-      await restate.stop();
+    async restartRestate(signal: NodeJS.Signals = "SIGTERM") {
+      await restate.stop(signal);
       restate = await startRestateServer(restateOptions);
       await waitForAdmin(adminUrl);
       const serviceRunning =
