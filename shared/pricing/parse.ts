@@ -70,7 +70,7 @@ const MEASURE_AFTER =
 const PER_PERIOD_AFTER =
   /^\s*(?:\/|por|per|a|al|ao|pro|par|za|за|im)\s*(?:m[eê]s|month|mo\b|monat|mois|mese|месяц|miesi[aą]c|year|ano|año|jahr|an\b|week|semana|woche|day|dia|día|tag|jour)/iu;
 const PER_UNIT_AFTER =
-  /^\s*(?:\/|per|por|pro|par|za|за|le)\s*(?:\d+[.,]?\d*\s*)?(?:kg|g|gr|l|lt|ml|cl|m|m2|m²|m3|m³|lb|oz|unit|unidad|unidade|un\b|st\b|stk|stück|шт|kpl|pc|pcs|piece|item|each|ea\b|lf|sq|ft|кг|л|м|100)/iu;
+  /^\s*(?:\/|per|por|pro|par|za|за|le)\s*(?:\d+[.,]?\d*\s*)?(?:(?:kg|g|gr|l|lt|ml|cl|m|m2|m²|m3|m³|lb|oz|lf|sq|ft|кг|л|м)(?!\p{L})|100)/iu;
 const SAVING_BEFORE =
   /(?:\b(?:save|saving|savings|you save|economi[sz]e|economize|ahorra|ahorras|ahorro|spare|sparen|sie sparen|risparmi|risparmia|économisez|oszczędzasz|ušetříte|tasarruf|discount|desconto|descuento|rabatt|remise)\b\s*:?\s*-?)$/iu;
 const LIST_BEFORE =
