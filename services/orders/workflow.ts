@@ -104,10 +104,7 @@ export function createOrderWorkflow(deps: ServiceDependencies) {
   const { db, config } = deps;
 
   /** Sends the approved order once per attempt; every attempt carries the same message id and body. */
-  async function send(
-    channel: Channel,
-    message: { id: string; timestampSeconds: number; body: string; document: OrderDocument },
-  ) {
+  async function send(channel: Channel, message: OutgoingOrder): Promise<void> {
     if (channel.kind === "webhook") {
       const supplier = await findSupplier(db, message.document.supplier);
       if (!supplier?.webhookUrl || !supplier.webhookSecret)
