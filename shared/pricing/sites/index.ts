@@ -6,6 +6,7 @@ import { mercadoLivre } from "./mercadolivre.ts";
 import type { SiteRule } from "./site.ts";
 
 export const SITE_RULES: readonly SiteRule[] = [mercadoLivre, amazon, magalu];
+const ANY_MARKER = SITE_RULES.map((rule) => rule.marker).join(", ");
 
 /** The rules for a host ("amazon.de", "articulo.mercadolibre.com.ar"). */
 export function siteRulesFor(host: string): readonly SiteRule[] {
@@ -17,5 +18,7 @@ export function siteRulesFor(host: string): readonly SiteRule[] {
 /** The rules for a page: its host's, or else those whose markup it carries (a saved copy, a mirror). */
 export function siteRulesForPage($: CheerioAPI, host: string): readonly SiteRule[] {
   const byHost = siteRulesFor(host);
-  return byHost.length > 0 ? byHost : SITE_RULES.filter((rule) => $(rule.marker).length > 0);
+  if (byHost.length > 0) return byHost;
+  if ($(ANY_MARKER).length === 0) return [];
+  return SITE_RULES.filter((rule) => $(rule.marker).length > 0);
 }
