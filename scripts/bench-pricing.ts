@@ -1,12 +1,18 @@
 /**
- * Benchmark of the pure pricing code: pages parsed per second over the saved shop pages in
- * test/fixtures/pages (extraction cascade incl. HTML parsing), the same for a Mercado Livre page padded to
- * the size of a real one (~650 kB of recommendation cards and scripts), and price strings parsed per second.
+ * Benchmark of the pure pricing code: the cost of loading the currency vocabulary, pages extracted per
+ * second over the saved shop pages in test/fixtures/pages, over the same pages padded to 100 kB with
+ * related-product cards and scripts (the target: ≥ 200 pages/s), over a Mercado Livre page padded to the
+ * size of a real one (~650 kB), and price strings parsed per second. Dev-set accuracy: scripts/bench-pages.ts.
  * Usage: npx tsx scripts/bench-pricing.ts [seconds per measurement, default 3]
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { extractPrice } from "../shared/pricing/extract.ts";
-import { parsePrice } from "../shared/pricing/parse.ts";
+
+const loadStarted = performance.now();
+const { parsePrice } = await import("../shared/pricing/parse.ts");
+const { extractPrice } = await import("../shared/pricing/extract.ts");
+console.log(
+  `pricing modules (currency vocabulary included) loaded in ${(performance.now() - loadStarted).toFixed(0)} ms`,
+);
 
 const seconds = Number(process.argv[2] ?? "3");
 if (!Number.isFinite(seconds) || seconds <= 0) {
@@ -21,6 +27,11 @@ const pages = readdirSync(directory)
 
 const strings = [
   "R$ 1.299,90",
+  "2 285,81 грн.",
+  "12,000원",
+  "$119. 95",
+  "Rp 31.500",
+  "644.00 جنيه",
   "12x de R$ 108,25 sem juros",
   "€1,5",
   "$1,299.00",
@@ -57,12 +68,36 @@ const realSizePage = readFileSync(new URL("mercadolivre-product.html", directory
   `</main><footer>${recommendationCards}</footer>`,
 );
 
+const TARGET_SIZE = 100 * 1024;
+function padTo(html: string, size: number): string {
+  const cards: string[] = [];
+  let length = html.length;
+  for (let index = 0; length < size; index++) {
+    const card =
+      `<div class="related-product-card"><a href="/p/${index}"><img src="/img/${index}.jpg" alt="">` +
+      `<h3>Related product ${index} with a longer descriptive name</h3></a>` +
+      `<span class="price">€ ${(index % 90) + 9},99</span><button class="add-to-cart">Add to cart</button>` +
+      `<script>window.__card${index} = {"id": ${index}, "price": ${(index % 90) + 9}.99};</script></div>\n`;
+    cards.push(card);
+    length += card.length;
+  }
+  return html.includes("</body>")
+    ? html.replace("</body>", `<aside>${cards.join("")}</aside></body>`)
+    : html + cards.join("");
+}
+const hundredKb = pages.map((page) => ({ name: page.name, html: padTo(page.html, TARGET_SIZE) }));
+
 const bytes = pages.reduce((total, page) => total + page.html.length, 0);
 console.log(`${pages.length} saved pages, ${Math.round(bytes / pages.length)} characters on average`);
 measure(
   "extractPrice",
   "pages",
   pages.map((page) => () => extractPrice(page.html)),
+);
+measure(
+  `extractPrice, ${hundredKb.length} pages padded to ${Math.round(TARGET_SIZE / 1024)} kB (target ≥ 200)`,
+  "pages",
+  hundredKb.map((page) => () => extractPrice(page.html, "https://shop.example.com/p/1")),
 );
 measure(`extractPrice, ${Math.round(realSizePage.length / 1024)} kB page`, "pages", [
   () => extractPrice(realSizePage),

@@ -88,7 +88,7 @@ export interface ProductFacts {
   readonly sources: readonly {
     readonly sourceId: number;
     readonly label: string;
-    readonly availability: "in_stock" | "out_of_stock" | "unknown" | null;
+    readonly availability: "in_stock" | "out_of_stock" | "pre_order" | "unknown" | null;
   }[];
   readonly stockoutRisk: number | null;
   readonly daysOfCover: number | null;

@@ -13,7 +13,7 @@ export interface SourceObservation {
   readonly status: string | null;
   readonly amount: string | null;
   readonly currency: string | null;
-  readonly availability: "in_stock" | "out_of_stock" | "unknown" | null;
+  readonly availability: "in_stock" | "out_of_stock" | "pre_order" | "unknown" | null;
   readonly collectedAt: string | null;
 }
 

@@ -54,7 +54,7 @@ export const PriceQuote = Schema.Struct({
   label: Schema.String,
   amount: Schema.String,
   currency: Schema.String,
-  availability: Schema.Literal("in_stock", "out_of_stock", "unknown"),
+  availability: Schema.Literal("in_stock", "out_of_stock", "pre_order", "unknown"),
   collectedAt: Schema.String,
   ageHours: Schema.Number,
 });

@@ -4,20 +4,18 @@
 import { extractPrice } from "./extract.ts";
 import { parsePrice, type ParsePriceOptions } from "./parse.ts";
 
-/** One JSON object per non-blank input line: `{"input","amount","currency"}`, nulls when there is no price. */
+/**
+ * One JSON object `{"input","amount","currency"}` per input line, blank and priceless lines included
+ * (with nulls), so output line N answers input line N. A final newline ends the input, not a line.
+ */
 export function parsePriceLines(input: string, options: ParsePriceOptions = {}): string {
-  return input
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== "")
+  if (input === "") return "";
+  const lines = input.replace(/\r?\n$/, "").split(/\r?\n/);
+  return lines
     .map((line) => {
       const price = parsePrice(line, options);
-      return JSON.stringify({
-        input: line,
-        amount: price?.amount ?? null,
-        currency: price?.currency ?? null,
-      });
+      return `${JSON.stringify({ input: line, amount: price?.amount ?? null, currency: price?.currency ?? null })}\n`;
     })
-    .map((json) => `${json}\n`)
     .join("");
 }
 

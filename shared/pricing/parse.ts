@@ -1,249 +1,368 @@
 /**
- * Price parser for the strings shops show ("R$ 1.299,90", "$1,299.00", "1 299,00 €", "USD 10").
- * Returns an exact decimal string plus an ISO 4217 code, or null when the text holds no single price:
- * instalments ("12x de R$ 108,25"), monthly fees, ranges, several different amounts, or no currency known.
- * Number rules (no locale needed): with both "." and "," the last one is the decimal mark; a separator
- * repeated is a thousands separator; a single separator followed by exactly three digits is a thousands
- * separator (unless the integer part is 0 or the currency has three minor units); otherwise it is the
- * decimal mark. Spaces and apostrophes followed by three digits group thousands. See docs/pricing.md.
+ * Price parser for the strings shops show ("R$ 1.299,90", "$1,299.00", "2 285,81 грн.", "12,000원",
+ * "Rp 31.500", "$119. 95", "Free!"). It separates the amount from the currency: the amount whenever the
+ * text holds one price, the currency when the text or the hint names one (null otherwise).
+ * Numbers: with both "." and "," the last one is the decimal mark; a separator repeated groups thousands;
+ * a single separator followed by exactly three digits groups thousands unless the decimal-separator hint,
+ * the currency's three minor units, a zero integer part or a longer integer part say it is decimal.
+ * Spaces and apostrophes before three digits group thousands. Context excludes instalments, monthly fees,
+ * per-unit prices, savings, counts and measures; "was"/"por" words pick the current price. See docs/pricing.md.
  */
+import { MAX_CURRENCY_WORDS, currencyFromHint, minorUnits, resolveCurrency } from "./currency.ts";
 
 export interface ParsedPrice {
   readonly amount: string;
-  readonly currency: string;
+  /** ISO 4217 code, or null when neither the text nor the hint names a currency. */
+  readonly currency: string | null;
 }
 
 export interface ParsePriceOptions {
-  /** ISO 4217 code used when the text names no currency, and to read "$", "¥" and "kr". */
-  readonly defaultCurrency?: string;
+  /** The currency as a code, symbol or name ("EUR", "€", "руб."): used when the text names none, and to read "$" or "kr". */
+  readonly currencyHint?: string;
+  /** The decimal mark the shop uses, deciding "1.299" / "1,299" when the digits cannot. */
+  readonly decimalSeparatorHint?: "." | ",";
 }
 
-const ISO_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf("currency"));
+/** How the words before a number cast it. */
+export type PriceRole = "current" | "list" | "plain";
 
-const DOLLAR_CURRENCIES: ReadonlySet<string> = new Set([
-  "USD",
-  "CAD",
-  "AUD",
-  "NZD",
-  "MXN",
-  "ARS",
-  "CLP",
-  "COP",
-  "UYU",
-  "SGD",
-  "HKD",
-  "TWD",
-]);
-const KRONA_CURRENCIES: ReadonlySet<string> = new Set(["SEK", "NOK", "DKK", "ISK"]);
-
-const FIXED_SYMBOLS: Readonly<Record<string, string>> = {
-  r$: "BRL",
-  us$: "USD",
-  u$s: "USD",
-  u$: "USD",
-  c$: "CAD",
-  ca$: "CAD",
-  a$: "AUD",
-  au$: "AUD",
-  nz$: "NZD",
-  hk$: "HKD",
-  s$: "SGD",
-  mx$: "MXN",
-  "€": "EUR",
-  "£": "GBP",
-  "₹": "INR",
-  "₩": "KRW",
-  "₽": "RUB",
-  "₺": "TRY",
-  "₴": "UAH",
-  "₱": "PHP",
-  "฿": "THB",
-  "₪": "ILS",
-  "₫": "VND",
-  "₦": "NGN",
-  zł: "PLN",
-  "cn¥": "CNY",
-  元: "CNY",
-  rmb: "CNY",
-};
-
-const SYMBOL_PATTERN = [...Object.keys(FIXED_SYMBOLS), "$", "¥", "kr"]
-  .sort((left, right) => right.length - left.length)
-  .map((symbol) => symbol.replace(/[$.]/g, (character) => `\\${character}`))
-  .join("|");
-
-const SYMBOL_BEFORE = new RegExp(`(?<!\\p{L})(?:${SYMBOL_PATTERN})\\s*$`, "iu");
-const CODE_BEFORE = /\b[A-Z]{3}\s*$/u;
-const SYMBOL_AFTER = new RegExp(`^\\s*(?:${SYMBOL_PATTERN})(?!\\p{L})`, "iu");
-const CODE_AFTER = /^\s*[A-Z]{3}(?![A-Za-z])/u;
-const NUMBER = /\d+(?:[ '’]\d{3}(?!\d)|[.,]\d+)*/g;
-
-const INSTALMENT_BEFORE =
-  /(?:\d+\s*[x×]\s*(?:de|of)?|(?:parcelas?|vezes|presta[cç](?:ão|ões)|installments?|payments?)\s*(?:de|of)?)\s*$/iu;
-const PER_PERIOD_AFTER = /^\s*(?:\/|por|per|a|al|ao)\s*(?:m[eê]s|month|mo|mensais)\b/iu;
-const COUNT_OR_RATIO_AFTER = /^\s*(?:[x×%]|vezes|parcelas?)/iu;
-const BEFORE_FINAL_PRICE = /\bpor\s*$/iu;
-const BEFORE_LIST_PRICE = /\bde\s*$/iu;
-const MAX_INTEGER_DIGITS = 10;
-const MAX_FRACTION_DIGITS = 4;
-
-interface MoneyToken {
+/** One number of the text read as money, with what its surroundings say about it. */
+export interface PriceToken {
   readonly integer: string;
   readonly fraction: string;
+  /** The currency written next to the number (resolved with the hint), if any. */
   readonly currency: string | undefined;
-  readonly isFinalPrice: boolean;
-  readonly isListPrice: boolean;
+  readonly role: PriceRole;
+  /** Instalment, monthly fee, per-unit price, saving, count or measure: never the item's price. */
+  readonly excluded: boolean;
+  readonly start: number;
+  readonly end: number;
+  /** Characters of the currency text before and after the number (0 when none). */
+  readonly currencyBefore: number;
+  readonly currencyAfter: number;
 }
 
-interface CurrencyMark {
-  readonly code: string;
-  readonly text: string;
+const MAX_INTEGER_DIGITS = 10;
+const MAX_FRACTION_DIGITS = 4;
+const SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+const DIGIT_ZEROS = [
+  0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xde6, 0xe50, 0xed0,
+  0xf20, 0x1040, 0x17e0, 0x1810,
+];
+
+const NUMBER = /\d+(?:(?:[.,'’]| (?=\d{3}(?!\d)))\d+)*/g;
+const MULTIPLIER_AFTER = /^\s?(万|萬|만|億|亿|억)/u;
+const MULTIPLIERS: Readonly<Record<string, string>> = {
+  万: "0000",
+  萬: "0000",
+  만: "0000",
+  億: "00000000",
+  亿: "00000000",
+  억: "00000000",
+};
+
+const INSTALMENT_BEFORE =
+  /(?:\d+\s*[x×]\s*(?:de|of|à|a|von)?|(?:parcelas?|vezes|presta[cç](?:ão|ões)|installments?|instalments?|payments?|cuotas?|mensualidades|raty|rat|taksit|rate|monthly|mensais|mensuales|par mois|al mes|ao m[eê]s|pro monat|per month|a month)\s*(?:de|of|à|a|da|di|von|po|по|:)?)\s*$/iu;
+const COUNT_OR_RATIO_AFTER =
+  /^\s*(?:[x×%]|vezes|parcelas?|cuotas?|meses|months?|mal\b|raty|rat\b|taksit|rates?\b|ratings?|reviews?|avalia[cç][õo]es|bewertungen|sold|vendidos|items?\b|pcs\b|pieces|st(?:k|ück)?\b|szt|шт|units?\b|unidades|artikel|products?\b|produtos|productos|in stock|left|available|dispon[ií]ve)/iu;
+const MEASURE_AFTER =
+  /^\s?(?:[a-z]{0,2}b\b|m?ah\b|k?w\b|v\b|hz\b|ghz\b|mhz\b|mp\b|mm\b|cm\b|m\b|km\b|m²|m2\b|m³|mg\b|g\b|kg\b|ml\b|cl\b|l\b|lt?rs?\b|oz\b|lbs?\b|inch|in\b|"|''|″|ft\b|cores?\b|gb\b|tb\b|mb\b|rpm\b|fps\b|bit\b|px\b|dpi\b|ct\b|k\b|p\b|°)/iu;
+const PER_PERIOD_AFTER =
+  /^\s*(?:\/|por|per|a|al|ao|pro|par|za|за|im)\s*(?:m[eê]s|month|mo\b|monat|mois|mese|месяц|miesi[aą]c|year|ano|año|jahr|an\b|week|semana|woche|day|dia|día|tag|jour)/iu;
+const PER_UNIT_AFTER =
+  /^\s*(?:\/|per|por|pro|par|za|за|le)\s*(?:\d+[.,]?\d*\s*)?(?:(?:kg|g|gr|l|lt|ml|cl|m|m2|m²|m3|m³|lb|oz|lf|sq|ft|кг|л|м)(?!\p{L})|100)/iu;
+const SAVING_BEFORE =
+  /(?:\b(?:save|saving|savings|you save|economi[sz]e|economize|ahorra|ahorras|ahorro|spare|sparen|sie sparen|risparmi|risparmia|économisez|oszczędzasz|ušetříte|tasarruf|discount|desconto|descuento|rabatt|remise)\b\s*:?\s*-?)$/iu;
+const LIST_BEFORE =
+  /(?:\b(?:was|were|orig(?:inal(?:ly)?)?|list(?:\s?price)?|regular(?:\s?price)?|reg\.?|rrp|msrp|srp|mrp|uvp|statt|vorher|bisher|antes|de|era|avant|prima|anzich[eé]|alt|старая цена|было|dawniej|przed|wcześniej|cena katalogowa|běžná cena|normal(?:preis|pris)?|ord\.?(?:inarie)?\s?pris|compare at|value)\b\.?\s*:?\s*)$/iu;
+const CURRENT_BEFORE =
+  /(?:\b(?:now|por|only|just|jetzt|nur|agora|ahora|sale|deal|today|price|prix|preis|precio|preço|prezzo|cena|цена|ціна|fiyat|hinta|pris|prijs|our price|your price|special price|offer|angebot|oferta|promo)\b\.?\s*:?\s*)$/iu;
+const RANGE_BETWEEN = /^\s*(?:-|–|—|~|to|bis|a|à|até|hasta|до|od|do|ー|〜|～)\s*$/iu;
+const FREE =
+  /(?:^|[^\p{L}])(?:free|gratis|grátis|gratuit|gratuito|gratuita|kostenlos|umsonst|бесплатно|безкоштовно|darmowy|za darmo|zdarma|ingyenes|δωρεάν|ücretsiz|ilmainen|無料|免费|免費|무료|مجاني|مجانا|رایگان)(?:$|[^\p{L}])/iu;
+const SYMBOL_START = /^[^\p{L}\p{N}\s]/u;
+
+function replaceDigits(text: string): string {
+  return text.replace(/(?![0-9])\p{Nd}/gu, (character) => {
+    const code = character.codePointAt(0)!;
+    const zero = DIGIT_ZEROS.find((start) => code >= start && code < start + 10);
+    return zero === undefined ? character : String(code - zero);
+  });
 }
 
-/** The ISO code for a currency symbol or code as shops print it, or undefined when unknown. */
-export function currencyFromSymbol(symbol: string, defaultCurrency?: string): string | undefined {
-  const trimmed = symbol.trim();
-  if (/^[A-Z]{3}$/.test(trimmed)) return ISO_CURRENCIES.has(trimmed) ? trimmed : undefined;
-  const lower = trimmed.toLowerCase();
-  const fixed = FIXED_SYMBOLS[lower];
-  if (fixed !== undefined) return fixed;
-  if (lower === "$")
-    return defaultCurrency && DOLLAR_CURRENCIES.has(defaultCurrency) ? defaultCurrency : "USD";
-  if (lower === "¥" || lower === "￥") return defaultCurrency === "CNY" ? "CNY" : "JPY";
-  if (lower === "kr")
-    return defaultCurrency && KRONA_CURRENCIES.has(defaultCurrency) ? defaultCurrency : undefined;
-  return undefined;
+/** "12" + "50" → "12.50", or "1.234" + "50" → "1.234,50": the cents joined with the other mark. */
+function joinCents(integer: string, cents: string): string {
+  return `${integer}${integer.includes(".") ? "," : "."}${cents}`;
 }
 
-const minorUnitsCache = new Map<string, number>();
+function normalise(text: string): string {
+  const superscripts = text.replace(
+    /(\d[\d.,]*)([⁰¹²³⁴⁵⁶⁷⁸⁹]{2})(?![⁰¹²³⁴⁵⁶⁷⁸⁹])/gu,
+    (_, integer: string, cents: string) =>
+      joinCents(integer, [...cents].map((digit) => SUPERSCRIPT_DIGITS.indexOf(digit)).join("")),
+  );
+  return replaceDigits(superscripts.normalize("NFKC"))
+    .replace(/\u066b/g, ".")
+    .replace(/\u066c/g, ",")
+    .replace(/[\s\u00a0\u2007\u202f\u2009\u200a\u200b]+/gu, " ")
+    .replace(/(\d)[.,:] ?[-–—]{1,2}(?![\d-])/gu, "$1")
+    .replace(/(\d)\. (\d{2})(?![\d.,])/gu, "$1.$2")
+    .replace(
+      /(\d[\d.,]*)(\p{Sc})(\d{2})(?![\d.,])/gu,
+      (_, integer: string, symbol: string, cents: string) => `${joinCents(integer, cents)} ${symbol}`,
+    )
+    .trim();
+}
 
-function minorUnits(currency: string): number {
-  let units = minorUnitsCache.get(currency);
-  if (units === undefined) {
-    const format = new Intl.NumberFormat("en", { style: "currency", currency });
-    units = format.resolvedOptions().maximumFractionDigits ?? 2;
-    minorUnitsCache.set(currency, units);
+function count(text: string, character: string): number {
+  let total = 0;
+  for (const each of text) if (each === character) total++;
+  return total;
+}
+
+function validGrouping(head: string, groups: readonly string[]): boolean {
+  if (groups.length === 0) return true;
+  if (head.length < 1 || head.length > 3) return false;
+  if (groups.every((group) => group.length === 3)) return true;
+  const last = groups[groups.length - 1]!;
+  return head.length <= 2 && last.length === 3 && groups.slice(0, -1).every((group) => group.length === 2);
+}
+
+function splitNumber(
+  raw: string,
+  currency: string | undefined,
+  decimalHint: "." | "," | undefined,
+): { integer: string; fraction: string } | null {
+  const spaced = /[ '’]/.test(raw);
+  const compact = raw.replace(/[ '’]/g, "");
+  const dots = count(compact, ".");
+  const commas = count(compact, ",");
+  let decimalMark: "." | "," | undefined;
+  if (dots > 0 && commas > 0) {
+    decimalMark = compact.lastIndexOf(".") > compact.lastIndexOf(",") ? "." : ",";
+    if (count(compact, decimalMark) > 1) return null;
+  } else if (dots + commas === 1) {
+    const separator = dots === 1 ? "." : ",";
+    const [head = "", tail = ""] = compact.split(separator);
+    const decimal =
+      tail.length !== 3 ||
+      spaced ||
+      (decimalHint !== undefined
+        ? decimalHint === separator
+        : (currency !== undefined && minorUnits(currency) === 3) || /^0*$/.test(head) || head.length > 3);
+    if (decimal) decimalMark = separator;
   }
-  return units;
+  const [integerSection = "", fraction = ""] =
+    decimalMark === undefined ? [compact] : compact.split(decimalMark);
+  const [head = "", ...groups] = integerSection.split(/[.,]/);
+  if (!validGrouping(head, groups) || (spaced && !validGrouping(...splitSpaced(raw, decimalMark))))
+    return null;
+  return { integer: [head, ...groups].join(""), fraction };
 }
 
-/**
- * Canonical decimal string: no leading zeros, trailing fraction zeros dropped down to the currency's minor
- * units, fraction padded up to them ("1299.9" → "1299.90" in BRL, "1000" → "1000" in JPY). Null beyond
- * 10 integer digits or 4 decimals, the range of a stored amount.
- */
-function toAmount(integerDigits: string, fractionDigits: string, currency: string): string | null {
+function splitSpaced(raw: string, decimalMark: "." | "," | undefined): [string, string[]] {
+  const integerPart = decimalMark === undefined ? raw : raw.slice(0, raw.lastIndexOf(decimalMark));
+  const [head = "", ...groups] = integerPart.split(/[ '’.,]/);
+  return [head, groups];
+}
+
+function toAmount(integerDigits: string, fractionDigits: string, currency: string | null): string | null {
   const integer = integerDigits.replace(/^0+(?=\d)/, "") || "0";
   const significant = fractionDigits.replace(/0+$/, "");
   if (integer.length > MAX_INTEGER_DIGITS || significant.length > MAX_FRACTION_DIGITS) return null;
-  const fraction = significant.padEnd(minorUnits(currency), "0");
+  const fraction = currency === null ? fractionDigits : significant.padEnd(minorUnits(currency), "0");
   return fraction.length > 0 ? `${integer}.${fraction}` : integer;
 }
 
 /** Reads a machine-format decimal ("1299.9", "10", 1299.9 from JSON) as used in structured data. */
-export function parseMachineAmount(value: string | number, currency: string): string | null {
+export function parseMachineAmount(value: string | number, currency: string | null): string | null {
   const text =
     typeof value === "number" ? (Number.isFinite(value) && value >= 0 ? String(value) : "") : value.trim();
   const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
   return match ? toAmount(match[1]!, match[2] ?? "", currency) : null;
 }
 
-function splitNumber(
-  raw: string,
-  currency: string | undefined,
-): { integer: string; fraction: string } | null {
-  if (/[ '’]/.test(raw) && !/^\d{1,3}(?:[ '’.,]\d{3})*(?:[.,]\d+)?$/.test(raw)) return null;
-  const compact = raw.replace(/[ '’]/g, "");
-  const lastDot = compact.lastIndexOf(".");
-  const lastComma = compact.lastIndexOf(",");
-  let decimalMark: "." | "," | undefined;
-  if (lastDot !== -1 && lastComma !== -1) {
-    decimalMark = lastDot > lastComma ? "." : ",";
-  } else if (lastDot !== -1 || lastComma !== -1) {
-    const separator = lastDot !== -1 ? "." : ",";
-    const [integerPart = "", afterSeparator = "", ...more] = compact.split(separator);
-    const threeMinorUnits = currency !== undefined && minorUnits(currency) === 3;
-    const looksDecimal = afterSeparator.length !== 3 || /^0+$/.test(integerPart) || threeMinorUnits;
-    if (more.length === 0 && looksDecimal) decimalMark = separator;
+interface CurrencyMatch {
+  readonly code: string;
+  readonly length: number;
+}
+
+/** Lower-case words that are also ISO codes of small currencies ("all", "top", "cup"). */
+const COMMON_WORDS: ReadonlySet<string> = new Set([
+  "all",
+  "top",
+  "cup",
+  "mad",
+  "try",
+  "bob",
+  "gel",
+  "mop",
+  "sos",
+  "pen",
+  "bam",
+  "lak",
+  "mur",
+]);
+
+function lookup(candidate: string, preferred: string | undefined, before: boolean): string | undefined {
+  if (candidate === "" || COMMON_WORDS.has(candidate)) return undefined;
+  if (/^[a-z]$/i.test(candidate) && !(before && /^[A-Z]$/.test(candidate))) return undefined;
+  return resolveCurrency(candidate, preferred);
+}
+
+function currencyBefore(segment: string, preferred: string | undefined): CurrencyMatch | undefined {
+  const tail = segment.trimEnd();
+  if (tail === "") return undefined;
+  const trailing = segment.length - tail.length;
+  const words = tail.split(" ").filter((word) => word !== "");
+  for (let size = Math.min(MAX_CURRENCY_WORDS, words.length); size >= 1; size--) {
+    const phrase = words.slice(-size).join(" ");
+    const code = lookup(phrase, preferred, true);
+    if (code) return { code, length: phrase.length + trailing };
   }
-  const [integerSection = "", fraction = "", ...extra] =
-    decimalMark === undefined ? [compact] : compact.split(decimalMark);
-  const [head = "", ...groups] = integerSection.split(/[.,]/);
-  if (
-    extra.length > 0 ||
-    (groups.length > 0 && (head.length > 3 || groups.some((group) => group.length !== 3)))
-  ) {
-    return null;
+  const word = words[words.length - 1]!;
+  for (let index = 1; index < word.length; index++) {
+    const suffix = word.slice(index);
+    if (!SYMBOL_START.test(suffix) && !/[^\p{L}]/u.test(word[index - 1]!)) continue;
+    const code = lookup(suffix, preferred, true);
+    if (code) return { code, length: suffix.length + trailing };
   }
-  return { integer: [head, ...groups].join("").replace(/^0+(?=\d)/, ""), fraction };
+  return undefined;
 }
 
-function currencyBefore(before: string, defaultCurrency: string | undefined): CurrencyMark | undefined {
-  const symbol = SYMBOL_BEFORE.exec(before);
-  const symbolCode = symbol ? currencyFromSymbol(symbol[0], defaultCurrency) : undefined;
-  if (symbol && symbolCode) return { code: symbolCode, text: symbol[0] };
-  const code = CODE_BEFORE.exec(before);
-  const isoCode = code ? currencyFromSymbol(code[0], defaultCurrency) : undefined;
-  return code && isoCode ? { code: isoCode, text: code[0] } : undefined;
+function currencyAfter(segment: string, preferred: string | undefined): CurrencyMatch | undefined {
+  const head = segment.trimStart();
+  if (head === "") return undefined;
+  const leading = segment.length - head.length;
+  const words = head.split(" ").filter((word) => word !== "");
+  for (let size = Math.min(MAX_CURRENCY_WORDS, words.length); size >= 1; size--) {
+    const phrase = words.slice(0, size).join(" ");
+    const variants = [phrase, phrase.replace(/[^\p{L}\p{Sc}$]+$/u, ""), phrase.replace(/[/(].*$/u, "")];
+    for (const variant of variants) {
+      const code = lookup(variant, preferred, false);
+      if (code) return { code, length: variant.length + leading };
+    }
+  }
+  return undefined;
 }
 
-function currencyAfter(after: string, defaultCurrency: string | undefined): string | undefined {
-  const symbol = SYMBOL_AFTER.exec(after);
-  const code = CODE_AFTER.exec(after);
-  return (
-    (symbol ? currencyFromSymbol(symbol[0], defaultCurrency) : undefined) ??
-    (code ? currencyFromSymbol(code[0], defaultCurrency) : undefined)
-  );
+function roleOf(before: string): PriceRole {
+  if (LIST_BEFORE.test(before)) return "list";
+  if (CURRENT_BEFORE.test(before)) return "current";
+  return "plain";
 }
 
-function findTokens(text: string, defaultCurrency: string | undefined): MoneyToken[] {
-  const tokens: MoneyToken[] = [];
-  for (const match of text.matchAll(NUMBER)) {
-    const before = text.slice(0, match.index);
-    const after = text.slice(match.index + match[0].length);
-    if (/[\d.,]$/.test(before) || COUNT_OR_RATIO_AFTER.test(after) || PER_PERIOD_AFTER.test(after)) continue;
-    const prefix = currencyBefore(before, defaultCurrency);
-    const beforeCurrency = prefix ? before.slice(0, before.length - prefix.text.length) : before;
-    if (INSTALMENT_BEFORE.test(beforeCurrency)) continue;
-    const currency = prefix?.code ?? currencyAfter(after, defaultCurrency);
-    const parts = splitNumber(match[0], currency ?? defaultCurrency);
-    if (!parts) continue;
+/** Every number of the text read as money, with its currency and role; the parser's first step. */
+export function scanPrices(text: string, options: ParsePriceOptions = {}): PriceToken[] {
+  return scanNormalised(normalise(text), options);
+}
+
+const CONTEXT = 60;
+
+function scanNormalised(normalised: string, options: ParsePriceOptions): PriceToken[] {
+  const preferred = currencyFromHint(options.currencyHint);
+  const matches = [...normalised.matchAll(NUMBER)];
+  const tokens: PriceToken[] = [];
+  matches.forEach((match, index) => {
+    const start = match.index;
+    const previous = matches[index - 1];
+    const previousEnd = previous ? previous.index + previous[0].length : 0;
+    const nextStart = matches[index + 1]?.index ?? normalised.length;
+    const raw = match[0].replace(/[.,'’]+$/, "");
+    let end = start + raw.length;
+    const segment = normalised.slice(Math.max(previousEnd, start - CONTEXT), start);
+    const before = previous ? segment.replace(/^\p{L}+/u, "") : segment;
+    let after = normalised.slice(end, Math.min(nextStart, end + CONTEXT));
+    const prefix = currencyBefore(before, preferred);
+    if (/\p{L}$/u.test(before) && !prefix) return;
+    const multiplier = MULTIPLIER_AFTER.exec(after);
+    if (multiplier) {
+      end += multiplier[0].length;
+      after = after.slice(multiplier[0].length);
+    }
+    const suffix = currencyAfter(after, preferred);
+    const beforeText = normalised.slice(Math.max(0, start - CONTEXT), start - (prefix?.length ?? 0));
+    const afterText = normalised.slice(end + (suffix?.length ?? 0), end + CONTEXT);
+    const currency = prefix?.code ?? suffix?.code;
+    const measured = !suffix && !prefix && (MEASURE_AFTER.test(after) || /^\p{L}/u.test(after));
+    const excluded =
+      measured ||
+      INSTALMENT_BEFORE.test(beforeText) ||
+      SAVING_BEFORE.test(beforeText) ||
+      COUNT_OR_RATIO_AFTER.test(afterText) ||
+      PER_PERIOD_AFTER.test(afterText) ||
+      PER_UNIT_AFTER.test(afterText);
+    const parts = splitNumber(raw, currency ?? preferred, options.decimalSeparatorHint);
+    if (!parts) return;
+    const zeros = multiplier ? MULTIPLIERS[multiplier[1]!]! : "";
     tokens.push({
-      ...parts,
+      integer: zeros === "" ? parts.integer : scaled(parts.integer, parts.fraction, zeros),
+      fraction: zeros === "" ? parts.fraction : "",
       currency,
-      isFinalPrice: BEFORE_FINAL_PRICE.test(beforeCurrency),
-      isListPrice: BEFORE_LIST_PRICE.test(beforeCurrency),
+      role: roleOf(beforeText),
+      excluded,
+      start,
+      end,
+      currencyBefore: prefix?.length ?? 0,
+      currencyAfter: suffix?.length ?? 0,
     });
-  }
+  });
   return tokens;
 }
 
-function normalise(text: string): string {
-  return text
-    .normalize("NFKC")
-    .replace(/[\u00a0\u2007\u202f\u2009\u200a]/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
+function scaled(integer: string, fraction: string, zeros: string): string {
+  const digits = `${integer}${fraction.padEnd(zeros.length, "0").slice(0, zeros.length)}`;
+  return digits.replace(/^0+(?=\d)/, "");
 }
 
-/** Parses the one price in a shop's text; null when there is none, it is ambiguous, or no currency is known. */
-export function parsePrice(text: string, options: ParsePriceOptions = {}): ParsedPrice | null {
-  const upperDefault = options.defaultCurrency?.toUpperCase();
-  const defaultCurrency =
-    upperDefault !== undefined && ISO_CURRENCIES.has(upperDefault) ? upperDefault : undefined;
-  const tokens = findTokens(normalise(text), defaultCurrency);
-  const withCurrency = tokens.filter((token) => token.currency !== undefined);
-  const pool = withCurrency.length > 0 ? withCurrency : tokens;
-  const finalPrices = pool.filter((token) => token.isFinalPrice);
-  const chosen = finalPrices.length > 0 && pool.some((token) => token.isListPrice) ? finalPrices : pool;
-  const prices = new Map<string, ParsedPrice>();
-  for (const token of chosen) {
-    const currency = token.currency ?? defaultCurrency;
-    if (currency === undefined) return null;
+function isRange(text: string, first: PriceToken, second: PriceToken): boolean {
+  const between = text.slice(first.end + first.currencyAfter, second.start - second.currencyBefore);
+  return RANGE_BETWEEN.test(between);
+}
+
+/** The tokens that can be the item's price: currency-marked first, current over list prices. */
+export function priceCandidates(tokens: readonly PriceToken[]): PriceToken[] {
+  const usable = tokens.filter((token) => !token.excluded);
+  const marked = usable.filter((token) => token.currency !== undefined);
+  let pool = marked.length > 0 ? marked : usable;
+  const notList = pool.filter((token) => token.role !== "list");
+  if (notList.length > 0) pool = notList;
+  const current = pool.filter((token) => token.role === "current");
+  return current.length > 0 && current.length < pool.length ? current : pool;
+}
+
+/** A parsed price with the token it came from (whether a currency was written, how it was cast). */
+export interface ReadPrice {
+  readonly price: ParsedPrice;
+  readonly token: PriceToken;
+}
+
+/**
+ * Like parsePrice, also telling the token behind the answer. With `onlyOne`, a text holding several
+ * different prices is null instead of its first price.
+ */
+export function readPrice(text: string, options: ParsePriceOptions = {}, onlyOne = false): ReadPrice | null {
+  const hinted = currencyFromHint(options.currencyHint) ?? null;
+  const normalised = normalise(text);
+  const pool = priceCandidates(scanNormalised(normalised, options));
+  const prices = pool.flatMap((token) => {
+    const currency = token.currency ?? hinted;
     const amount = toAmount(token.integer, token.fraction, currency);
-    if (amount === null) continue;
-    prices.set(`${amount} ${currency}`, { amount, currency });
-  }
-  const [only, ...others] = prices.values();
-  return only !== undefined && others.length === 0 ? only : null;
+    return amount === null ? [] : [{ token, price: { amount, currency } }];
+  });
+  const distinct = new Map(prices.map((entry) => [`${entry.price.amount} ${entry.price.currency}`, entry]));
+  const [first, second] = distinct.values();
+  if (first === undefined) return null;
+  if (second === undefined) return first;
+  if (onlyOne || first.price.currency !== second.price.currency) return null;
+  return isRange(normalised, first.token, second.token) ? null : first;
+}
+
+/** Parses the one price in a shop's text; null when there is no price or the text is ambiguous. */
+export function parsePrice(text: string, options: ParsePriceOptions = {}): ParsedPrice | null {
+  const read = readPrice(text, options);
+  if (read !== null) return read.price;
+  if (!FREE.test(text) || /\d/.test(text)) return null;
+  const hinted = currencyFromHint(options.currencyHint) ?? null;
+  return { amount: toAmount("0", "", hinted)!, currency: hinted };
 }

@@ -27,9 +27,10 @@ export const PriceObservation = Schema.Struct({
   status: ObservationStatus,
   amount: Schema.optional(DecimalAmount),
   currency: Schema.optional(CurrencyCode),
-  availability: Schema.Literal("in_stock", "out_of_stock", "unknown"),
+  availability: Schema.Literal("in_stock", "out_of_stock", "pre_order", "unknown"),
+  /** The extraction rule that won: json-ld, microdata, opengraph, embedded, dom or site:<shop>. */
   rule: Schema.optional(
-    Schema.Literal("json-ld", "microdata", "opengraph", "site:mercadolivre", "site:amazon", "site:magalu"),
+    Schema.String.pipe(Schema.pattern(/^(?:json-ld|microdata|opengraph|embedded|dom|site:[a-z0-9-]+)$/)),
   ),
   httpStatus: Schema.optional(Schema.Number.pipe(Schema.int(), Schema.between(100, 599))),
   detail: Schema.optional(Schema.String.pipe(Schema.maxLength(MAX_DETAIL_LENGTH))),

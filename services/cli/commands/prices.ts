@@ -92,9 +92,22 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 export const parsePriceCommand: Command = {
   name: "parse-price",
   summary: "parse price strings from stdin, one per line, into JSON lines (offline)",
-  usage: "procure parse-price < prices.txt",
-  async run(_args, context) {
-    context.stdout.write(parsePriceLines(await readAll(context.stdin)));
+  usage: "procure parse-price [--currency ISO] [--decimal-separator . | ,] < prices.txt",
+  async run(args, context) {
+    const { values } = parseArgs({
+      args: [...args],
+      options: { currency: { type: "string" }, "decimal-separator": { type: "string" } },
+    });
+    const given = values["decimal-separator"];
+    if (given !== undefined && given !== "." && given !== ",") {
+      throw new UsageError('--decimal-separator takes "." or ","');
+    }
+    const separator: "." | "," | undefined = given;
+    const options = {
+      ...(values.currency !== undefined && { currencyHint: values.currency }),
+      ...(separator !== undefined && { decimalSeparatorHint: separator }),
+    };
+    context.stdout.write(parsePriceLines(await readAll(context.stdin), options));
     return 0;
   },
 };

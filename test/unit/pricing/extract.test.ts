@@ -19,7 +19,13 @@ describe("extractPrice on saved shop pages", () => {
     ["amazon-legacy-priceblock.html", "149.99", "USD", "out_of_stock", "site:amazon"],
     ["magalu-product.html", "329.90", "BRL", "in_stock", "site:magalu"],
   ])("%s: %s %s, %s, by %s", (name, amount, currency, availability, rule) => {
-    expect(extractPrice(page(name))).toEqual({ outcome: "price", amount, currency, availability, rule });
+    expect(extractPrice(page(name))).toMatchObject({
+      outcome: "price",
+      amount,
+      currency,
+      availability,
+      rule,
+    });
   });
 
   it.each([
@@ -31,8 +37,18 @@ describe("extractPrice on saved shop pages", () => {
     expect(extractPrice(page(name))).toEqual({ outcome: "blocked", reason });
   });
 
-  it("reports two different JSON-LD prices as a conflict, not a guess", () => {
-    expect(extractPrice(page("conflict-two-products.html"))).toEqual({
+  it("settles two different JSON-LD prices by the one the page shows, with less confidence", () => {
+    expect(extractPrice(page("conflict-two-products.html"))).toMatchObject({
+      outcome: "price",
+      amount: "399.90",
+      rule: "json-ld",
+      confidence: 0.8,
+    });
+  });
+
+  it("reports two different JSON-LD prices the page does not settle as a conflict, not a guess", () => {
+    const html = page("conflict-two-products.html").replace('<p class="price">R$ 399,90</p>', "");
+    expect(extractPrice(html)).toEqual({
       outcome: "conflict",
       rule: "json-ld",
       candidates: [
@@ -77,7 +93,7 @@ describe("extractPrice rules", () => {
         { "@type": "Offer", "@id": "#offer", price: "19.9", priceCurrency: "EUR", availability: "InStock" },
       ],
     });
-    expect(extractPrice(html)).toEqual({
+    expect(extractPrice(html)).toMatchObject({
       outcome: "price",
       amount: "19.90",
       currency: "EUR",
@@ -128,7 +144,7 @@ describe("extractPrice rules", () => {
   it("reads microdata price text when there is no content attribute", () => {
     const html = `<div itemscope itemtype="https://schema.org/Offer"><span itemprop="price">R$ 89,90</span>
       <link itemprop="availability" href="http://schema.org/InStock"></div>`;
-    expect(extractPrice(html)).toEqual({
+    expect(extractPrice(html)).toMatchObject({
       outcome: "price",
       amount: "89.90",
       currency: "BRL",

@@ -15,6 +15,9 @@ const ok = (body: string, extra: Partial<Extract<FetchOutcome, { kind: "ok" }>> 
   ...extra,
 });
 
+/** Two products' JSON-LD prices and no visible price to settle them. */
+const conflictPage = () => page("conflict-two-products.html").replace('<p class="price">R$ 399,90</p>', "");
+
 const isValid = (observation: unknown) =>
   Either.isRight(Schema.decodeUnknownEither(PriceObservation)(observation));
 
@@ -35,7 +38,7 @@ describe("observationFrom", () => {
 
   it.each<[string, FetchOutcome, string]>([
     ["a block page served with 200", ok(page("blocked-cloudflare.html")), "blocked"],
-    ["conflicting prices", ok(page("conflict-two-products.html")), "parse_error"],
+    ["conflicting prices", ok(conflictPage()), "parse_error"],
     ["a page without a price", ok(page("no-price.html")), "parse_error"],
     ["a non-HTML response", ok("%PDF-1.7", { contentType: "application/pdf" }), "parse_error"],
     ["HTTP 404", { kind: "http_error", status: 404 }, "not_found"],
@@ -75,7 +78,7 @@ describe("observationFrom", () => {
   });
 
   it("names the conflicting candidates in the detail", () => {
-    expect(observationFrom(ok(page("conflict-two-products.html"))).detail).toBe(
+    expect(observationFrom(ok(conflictPage())).detail).toBe(
       "conflicting prices from json-ld: 399.90 BRL, 459.90 BRL",
     );
   });
