@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnalysisWorkflow } from "../../services/analysis/index.ts";
-import { connectDatabase, type Database } from "../../shared/db/connection.ts";
 import { ingress, plainSalesCsv, productClient, uploadCsv } from "../support/clients.ts";
-import { startDatabaseProxy, type DatabaseProxy } from "../support/db-proxy.ts";
+import { startFaultStack, type FaultStack } from "../support/fault-stack.ts";
 import { expectSettled } from "../support/faults.ts";
-import { startShop, type Shop } from "../support/shop.ts";
-import { provisionDatabase, startStack, type Stack, type TestDatabase } from "../support/stack.ts";
 
 /**
  * Fault injection: FAULT_ROUNDS (default 3) rounds, seeded by FAULT_SEED, each running
@@ -38,32 +35,17 @@ function seededRandom(start: number): () => number {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const points = ["upload", "retrain", "scrape", "analysis"] as const;
 
-let database: TestDatabase;
-let proxy: DatabaseProxy;
-let stack: Stack;
-let shop: Shop;
-let db: Database;
+let fault: FaultStack;
 
 beforeAll(async () => {
-  database = await provisionDatabase();
-  proxy = await startDatabaseProxy();
-  const url = database.kind === "postgres" ? proxy.route(database.url) : database.url;
-  stack = await startStack({ database: { url, kind: database.kind }, env: faultEnv });
-  shop = await startShop();
-  db = connectDatabase(database.url, { maxConnections: 1 });
+  fault = await startFaultStack(faultEnv);
 });
-afterAll(async () => {
-  await db?.end();
-  await shop?.close();
-  await stack?.stop();
-  await proxy?.close();
-  await database?.drop();
-});
+afterAll(() => fault?.close());
 
 /** Uploads until the platform answers 200, as a user re-sends a file whose upload failed. */
 async function uploadUntilStored(csv: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const response = await uploadCsv(csv, stack.ingressUrl).catch((error: unknown) => ({
+    const response = await uploadCsv(csv, fault.stack.ingressUrl).catch((error: unknown) => ({
       status: 0,
       body: String(error),
     }));
@@ -74,7 +56,7 @@ async function uploadUntilStored(csv: string): Promise<void> {
 }
 
 async function submitAnalysis(id: string, products: string[]): Promise<void> {
-  const client = ingress(stack.ingressUrl).workflowClient<AnalysisWorkflow>({ name: "analysis" }, id);
+  const client = ingress(fault.stack.ingressUrl).workflowClient<AnalysisWorkflow>({ name: "analysis" }, id);
   for (let attempt = 1; ; attempt++) {
     try {
       await client.workflowSubmit({ products });
@@ -94,11 +76,15 @@ describe(`fault injection (seed ${seed}, ${rounds} rounds)`, () => {
       const random = seededRandom(seed);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
       // Database cuts need the proxy in front of PostgreSQL (the embedded PGlite has none).
-      const kinds = ["service", "restate", ...(database.kind === "postgres" ? ["database"] : [])] as const;
+      const kinds = [
+        "service",
+        "restate",
+        ...(fault.stack.database.kind === "postgres" ? ["database"] : []),
+      ] as const;
       const scheduled = "FAULT-SCHEDULED";
-      const schedule = productClient(scheduled, stack.ingressUrl);
+      const schedule = productClient(scheduled, fault.stack.ingressUrl);
       await schedule.upsert({ name: "Scheduled chair", currency: "BRL" });
-      await schedule.addSource({ url: `${shop.url}/jsonld`, label: "shop" });
+      await schedule.addSource({ url: `${fault.shop.url}/jsonld`, label: "shop" });
       await schedule.startSchedule({ intervalSeconds: 2 });
 
       const shared = "FAULT-SHARED";
@@ -113,14 +99,14 @@ describe(`fault injection (seed ${seed}, ${rounds} rounds)`, () => {
         salesRows += skus.length * 2 * weeks + 2 * 5 * (round === 0 ? 4 : 1);
         const inject = async () => {
           if (kind === "service") {
-            await stack.killService();
-            await stack.startService();
+            await fault.stack.killService();
+            await fault.stack.startService();
           } else if (kind === "restate") {
-            await stack.restartRestate("SIGKILL");
+            await fault.stack.restartRestate("SIGKILL");
           } else {
-            await proxy.cut();
+            await fault.proxy.cut();
             await sleep(2000 + random() * 8000);
-            await proxy.restore();
+            await fault.proxy.restore();
           }
         };
         const roundStart = Date.now();
@@ -148,14 +134,14 @@ describe(`fault injection (seed ${seed}, ${rounds} rounds)`, () => {
         await submitted;
 
         await expectSettled({
-          db,
-          ingressUrl: stack.ingressUrl,
-          adminUrl: stack.adminUrl,
+          db: fault.db,
+          ingressUrl: fault.stack.ingressUrl,
+          adminUrl: fault.stack.adminUrl,
           salesRows,
           scheduled: [scheduled],
           timeoutMs: 90_000,
         });
-        const analysis = await ingress(stack.ingressUrl)
+        const analysis = await ingress(fault.stack.ingressUrl)
           .workflowClient<AnalysisWorkflow>({ name: "analysis" }, analysisId)
           .status();
         expect(["completed", "failed"]).toContain(analysis.status);

@@ -8,7 +8,6 @@ import { uploadCommand } from "../../services/cli/commands/sales.ts";
 import { loadConfig } from "../../shared/config/index.ts";
 import type { AnalysisWorkflow } from "../../services/analysis/index.ts";
 import type { UploadResult } from "../../services/ingestion.ts";
-import { connectDatabase, type Database } from "../../shared/db/connection.ts";
 import {
   adminQuery,
   eventually,
@@ -21,10 +20,8 @@ import {
   uploadCsv,
   waitForRetrains,
 } from "../support/clients.ts";
-import { startDatabaseProxy, type DatabaseProxy } from "../support/db-proxy.ts";
+import { startFaultStack, type FaultStack } from "../support/fault-stack.ts";
 import { expectSettled, killInvocation, pendingFor } from "../support/faults.ts";
-import { startShop, type Shop } from "../support/shop.ts";
-import { provisionDatabase, startStack, type Stack, type TestDatabase } from "../support/stack.ts";
 
 /**
  * Its own stack whose database connections go through a TCP proxy that the tests cut. Retries are
@@ -39,39 +36,24 @@ const healingEnv = {
   RETRAIN_DEBOUNCE_SECONDS: "3",
 };
 
-let database: TestDatabase;
-let proxy: DatabaseProxy;
-let stack: Stack;
-let shop: Shop;
-let db: Database;
+let fault: FaultStack;
 
 beforeAll(async () => {
-  database = await provisionDatabase();
-  proxy = await startDatabaseProxy();
-  const url = database.kind === "postgres" ? proxy.route(database.url) : database.url;
-  stack = await startStack({ database: { url, kind: database.kind }, env: healingEnv });
-  shop = await startShop();
-  db = connectDatabase(database.url, { maxConnections: 1 });
+  fault = await startFaultStack(healingEnv);
 });
-afterAll(async () => {
-  await db?.end();
-  await shop?.close();
-  await stack?.stop();
-  await proxy?.close();
-  await database?.drop();
-});
+afterAll(() => fault?.close());
 
 async function upload(csv: string): Promise<UploadResult> {
-  const response = await uploadCsv(csv, stack.ingressUrl);
+  const response = await uploadCsv(csv, fault.stack.ingressUrl);
   expect(response.status, response.body).toBe(200);
   return JSON.parse(response.body) as UploadResult;
 }
 
 async function scheduledProduct(intervalSeconds: number) {
   const id = uniqueId("HEAL");
-  const product = productClient(id, stack.ingressUrl);
+  const product = productClient(id, fault.stack.ingressUrl);
   await product.upsert({ name: "Chair", currency: "BRL" });
-  await product.addSource({ url: `${shop.url}/jsonld`, label: "shop" });
+  await product.addSource({ url: `${fault.shop.url}/jsonld`, label: "shop" });
   await product.startSchedule({ intervalSeconds });
   return { id, product };
 }
@@ -80,48 +62,50 @@ describe("self-healing after invocations are killed", () => {
   it("startSchedule with the same interval re-arms a schedule whose pending scrape was killed", async () => {
     const { id, product } = await scheduledProduct(600);
     const armed = (await product.status()).schedule!;
-    await killInvocation(stack.adminUrl, armed.timerInvocationId!);
+    await killInvocation(fault.stack.adminUrl, armed.timerInvocationId!);
     await eventually("the scrape to be killed", async () =>
-      (await pendingFor(stack.adminUrl, "scheduledScrape", id)) === 0 ? true : undefined,
+      (await pendingFor(fault.stack.adminUrl, "scheduledScrape", id)) === 0 ? true : undefined,
     );
 
     const restarted = await product.startSchedule({ intervalSeconds: 600 });
     expect(restarted.timerInvocationId).not.toBe(armed.timerInvocationId);
-    expect(await pendingFor(stack.adminUrl, "scheduledScrape", id)).toBe(1);
+    expect(await pendingFor(fault.stack.adminUrl, "scheduledScrape", id)).toBe(1);
     await product.stopSchedule();
   });
 
   it("the reconciler re-arms a killed schedule and a killed retrain without any request", async () => {
     const { id, product } = await scheduledProduct(600);
     const armed = (await product.status()).schedule!;
-    await killInvocation(stack.adminUrl, armed.timerInvocationId!);
+    await killInvocation(fault.stack.adminUrl, armed.timerInvocationId!);
     await eventually("a new pending scrape", async () => {
       const schedule = (await product.status()).schedule;
       const rearmed = schedule?.timerInvocationId !== armed.timerInvocationId;
-      return rearmed && (await pendingFor(stack.adminUrl, "scheduledScrape", id)) === 1 ? true : undefined;
+      return rearmed && (await pendingFor(fault.stack.adminUrl, "scheduledScrape", id)) === 1
+        ? true
+        : undefined;
     });
 
     const sku = uniqueId("HEAL");
     const result = await upload(plainSalesCsv([sku], 20));
     const retrain = await eventually("the delayed retrain", async () => {
-      const [pending] = await unfinishedInvocations(sku, "retrain", stack.adminUrl);
+      const [pending] = await unfinishedInvocations(sku, "retrain", fault.stack.adminUrl);
       return pending === undefined ? undefined : String(pending.id);
     });
-    await killInvocation(stack.adminUrl, retrain);
-    expect(await waitForRetrains(result.uploadId, stack.ingressUrl, 30_000)).toMatchObject({
+    await killInvocation(fault.stack.adminUrl, retrain);
+    expect(await waitForRetrains(result.uploadId, fault.stack.ingressUrl, 30_000)).toMatchObject({
       queued: 0,
       done: 1,
     });
-    expect((await productClient(sku, stack.ingressUrl).status()).model).not.toBeNull();
+    expect((await productClient(sku, fault.stack.ingressUrl).status()).model).not.toBeNull();
     await product.stopSchedule();
   });
 
   it("fails an analysis left running by a workflow that no longer runs", async () => {
     const analysisId = uniqueId("orphan");
-    await db`insert into analyses (id, status, mode, products, started_at)
+    await fault.db`insert into analyses (id, status, mode, products, started_at)
              values (${analysisId}, 'running', 'offline', '{}', now() - interval '1 minute')`;
     await eventually("the analysis to be failed", async () => {
-      const [row] = await db`select status, error from analyses where id = ${analysisId}`;
+      const [row] = await fault.db`select status, error from analyses where id = ${analysisId}`;
       return row?.status === "failed" ? row : undefined;
     });
   });
@@ -134,8 +118,8 @@ describe("procure upload", () => {
     let stderr = "";
     const errors = new PassThrough().on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await uploadCommand.run([file, "--wait", "1"], {
-      config: loadConfig({ RESTATE_INGRESS_URL: stack.ingressUrl }),
-      ingress: clients.connect({ url: stack.ingressUrl }),
+      config: loadConfig({ RESTATE_INGRESS_URL: fault.stack.ingressUrl }),
+      ingress: clients.connect({ url: fault.stack.ingressUrl }),
       stdout: new PassThrough().resume(),
       stderr: errors,
       stdin: new PassThrough(),
@@ -149,32 +133,32 @@ describe("procure upload", () => {
 /** The outage tests cut a proxy to PostgreSQL; the embedded PGlite has none in front of it. */
 describe("a database outage", () => {
   it("shorter than the retry window: an upload sent while the database is down is stored once it is back", async (context) => {
-    if (database.kind !== "postgres") context.skip();
+    if (fault.stack.database.kind !== "postgres") context.skip();
     const sku = uniqueId("RIDE");
-    await proxy.cut();
-    const pending = uploadCsv(plainSalesCsv([sku], 25), stack.ingressUrl);
+    await fault.proxy.cut();
+    const pending = uploadCsv(plainSalesCsv([sku], 25), fault.stack.ingressUrl);
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    await proxy.restore();
+    await fault.proxy.restore();
     const response = await pending;
     expect(response.status, response.body).toBe(200);
     const result = JSON.parse(response.body) as UploadResult;
     expect(result).toMatchObject({ status: "stored", changedRows: 50 });
-    expect(await waitForRetrains(result.uploadId, stack.ingressUrl, 30_000)).toMatchObject({
+    expect(await waitForRetrains(result.uploadId, fault.stack.ingressUrl, 30_000)).toMatchObject({
       queued: 0,
       done: 1,
     });
-    const [sales] = await db`select count(*)::int as n from sales where product_id = ${sku}`;
+    const [sales] = await fault.db`select count(*)::int as n from sales where product_id = ${sku}`;
     expect(sales?.n).toBe(50);
   });
 
   it("an analysis that cannot start because the database is down ends failed, never running", async (context) => {
-    if (database.kind !== "postgres") context.skip();
+    if (fault.stack.database.kind !== "postgres") context.skip();
     const analysisId = uniqueId("outage");
-    const analysis = ingress(stack.ingressUrl).workflowClient<AnalysisWorkflow>(
+    const analysis = ingress(fault.stack.ingressUrl).workflowClient<AnalysisWorkflow>(
       { name: "analysis" },
       analysisId,
     );
-    await proxy.cut();
+    await fault.proxy.cut();
     try {
       await analysis.workflowSubmit({});
       const progress = await eventually(
@@ -189,20 +173,20 @@ describe("a database outage", () => {
       expect(progress).toMatchObject({ status: "failed" });
       expect(progress.error).toMatch(/ECONNREFUSED|connect/);
     } finally {
-      await proxy.restore();
+      await fault.proxy.restore();
     }
   });
 
   it("longer than the retry window: retrains, schedules and uploads all finish afterwards", async (context) => {
-    if (database.kind !== "postgres") context.skip();
+    if (fault.stack.database.kind !== "postgres") context.skip();
     const sku = uniqueId("OUT");
     const first = await upload(plainSalesCsv([sku], 30));
-    await waitForRetrains(first.uploadId, stack.ingressUrl);
+    await waitForRetrains(first.uploadId, fault.stack.ingressUrl);
     const { id: scheduled } = await scheduledProduct(2);
 
     const second = await upload(plainSalesCsv([sku], 40));
     expect(second.changedRows).toBe(20);
-    await proxy.cut();
+    await fault.proxy.cut();
     const cutAt = Date.now();
     // The outage outlasts the retries: Restate kills the scheduled scrape that comes due.
     await eventually(
@@ -211,41 +195,45 @@ describe("a database outage", () => {
         const killed = await adminQuery(
           `select id from sys_invocation where target_service_key = '${scheduled}'
              and target_handler_name = 'scheduledScrape' and completion_result = 'failure'`,
-          stack.adminUrl,
+          fault.stack.adminUrl,
         );
         return killed.length > 0 ? true : undefined;
       },
       30_000,
     );
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, cutAt + outageMs - Date.now())));
-    await proxy.restore();
+    await fault.proxy.restore();
 
-    expect(await waitForRetrains(second.uploadId, stack.ingressUrl, 45_000)).toMatchObject({ queued: 0 });
+    expect(await waitForRetrains(second.uploadId, fault.stack.ingressUrl, 45_000)).toMatchObject({
+      queued: 0,
+    });
     const scrapedAfter = new Date().toISOString();
     await eventually(
       "a scheduled scrape after the outage",
       async () => {
-        const at = (await productClient(scheduled, stack.ingressUrl).status()).lastScrape?.at;
+        const at = (await productClient(scheduled, fault.stack.ingressUrl).status()).lastScrape?.at;
         return at !== undefined && at > scrapedAfter ? true : undefined;
       },
       30_000,
     );
     const third = await upload(plainSalesCsv([sku], 45));
-    expect(await waitForRetrains(third.uploadId, stack.ingressUrl, 30_000)).toMatchObject({
+    expect(await waitForRetrains(third.uploadId, fault.stack.ingressUrl, 30_000)).toMatchObject({
       queued: 0,
       done: 1,
     });
-    expect((await productClient(sku, stack.ingressUrl).status()).model?.salesRows).toBe(90);
-    expect(await ingestionClient(stack.ingressUrl).progress({ uploadId: second.uploadId })).toMatchObject({
+    expect((await productClient(sku, fault.stack.ingressUrl).status()).model?.salesRows).toBe(90);
+    expect(
+      await ingestionClient(fault.stack.ingressUrl).progress({ uploadId: second.uploadId }),
+    ).toMatchObject({
       queued: 0,
     });
 
-    const [sales] = await db`select count(*)::int as n from sales where product_id = ${sku}`;
+    const [sales] = await fault.db`select count(*)::int as n from sales where product_id = ${sku}`;
     expect(sales?.n).toBe(90);
     await expectSettled({
-      db,
-      ingressUrl: stack.ingressUrl,
-      adminUrl: stack.adminUrl,
+      db: fault.db,
+      ingressUrl: fault.stack.ingressUrl,
+      adminUrl: fault.stack.adminUrl,
       scheduled: [scheduled],
     });
   });

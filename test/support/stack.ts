@@ -192,3 +192,34 @@ export async function startStack(options: {
     },
   };
 }
+
+/** A stack on its own fresh database (`database`), which `stop()` drops after stopping the stack. */
+export interface OwnStack extends Stack {
+  readonly database: TestDatabase;
+}
+
+/**
+ * Provisions a database and starts a stack on it; `routeDatabase` points the service at another
+ * address for a local PostgreSQL (a proxy the test can cut), while `database.url` stays direct.
+ */
+export async function startOwnStack(
+  options: { readonly env?: Record<string, string>; readonly routeDatabase?: (url: string) => string } = {},
+): Promise<OwnStack> {
+  const database = await provisionDatabase();
+  try {
+    const route = database.kind === "postgres" ? options.routeDatabase : undefined;
+    const url = route ? route(database.url) : database.url;
+    const stack = await startStack({ database: { url, kind: database.kind }, env: options.env });
+    return {
+      ...stack,
+      database,
+      async stop() {
+        await stack.stop();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
