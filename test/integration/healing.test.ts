@@ -21,7 +21,7 @@ import {
   waitForRetrains,
 } from "../support/clients.ts";
 import { startFaultStack, type FaultStack } from "../support/fault-stack.ts";
-import { expectSettled, killInvocation, pendingFor } from "../support/faults.ts";
+import { expectSettled, killInvocation } from "../support/faults.ts";
 
 /**
  * Its own stack whose database connections go through a TCP proxy that the tests cut. Retries are
@@ -64,12 +64,14 @@ describe("self-healing after invocations are killed", () => {
     const armed = (await product.status()).schedule!;
     await killInvocation(fault.stack.adminUrl, armed.timerInvocationId!);
     await eventually("the scrape to be killed", async () =>
-      (await pendingFor(fault.stack.adminUrl, "scheduledScrape", id)) === 0 ? true : undefined,
+      (await unfinishedInvocations(id, "scheduledScrape", fault.stack.adminUrl)).length === 0
+        ? true
+        : undefined,
     );
 
     const restarted = await product.startSchedule({ intervalSeconds: 600 });
     expect(restarted.timerInvocationId).not.toBe(armed.timerInvocationId);
-    expect(await pendingFor(fault.stack.adminUrl, "scheduledScrape", id)).toBe(1);
+    expect((await unfinishedInvocations(id, "scheduledScrape", fault.stack.adminUrl)).length).toBe(1);
     await product.stopSchedule();
   });
 
@@ -80,7 +82,8 @@ describe("self-healing after invocations are killed", () => {
     await eventually("a new pending scrape", async () => {
       const schedule = (await product.status()).schedule;
       const rearmed = schedule?.timerInvocationId !== armed.timerInvocationId;
-      return rearmed && (await pendingFor(fault.stack.adminUrl, "scheduledScrape", id)) === 1
+      return rearmed &&
+        (await unfinishedInvocations(id, "scheduledScrape", fault.stack.adminUrl)).length === 1
         ? true
         : undefined;
     });

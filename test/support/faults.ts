@@ -1,7 +1,7 @@
 /** Fault-injection helpers: kill an invocation through Restate's admin API, and the invariants that must hold after any fault. */
 import { expect } from "vitest";
 import type { Database } from "../../shared/db/connection.ts";
-import { adminQuery, eventually, productClient } from "./clients.ts";
+import { adminQuery, eventually, productClient, unfinishedInvocations } from "./clients.ts";
 
 /** Kills an invocation the way an exhausted retry policy does. */
 export async function killInvocation(adminUrl: string, invocationId: string): Promise<void> {
@@ -16,16 +16,6 @@ export async function unfinishedByStatus(adminUrl: string): Promise<Record<strin
     adminUrl,
   );
   return Object.fromEntries(rows.map((row) => [String(row.status), Number(row.n)]));
-}
-
-/** Invocations of a product handler that have not completed. */
-export async function pendingFor(adminUrl: string, handler: string, productId: string): Promise<number> {
-  const rows = await adminQuery(
-    `select id from sys_invocation where target_service_name = 'product' and target_handler_name = '${handler}'
-       and target_service_key = '${productId}' and status <> 'completed'`,
-    adminUrl,
-  );
-  return rows.length;
 }
 
 /**
@@ -69,7 +59,7 @@ export async function expectSettled(options: {
     const status = await productClient(productId, ingressUrl).status();
     expect(status.schedule?.active, `schedule of ${productId}`).toBe(true);
     await eventually(`exactly one pending scrape of ${productId}`, async () =>
-      (await pendingFor(adminUrl, "scheduledScrape", productId)) === 1 ? true : undefined,
+      (await unfinishedInvocations(productId, "scheduledScrape", adminUrl)).length === 1 ? true : undefined,
     );
   }
 }
