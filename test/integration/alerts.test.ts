@@ -15,13 +15,7 @@ import { connectDatabase, type Database } from "../../shared/db/connection.ts";
 import { verifyWebhook } from "../../shared/webhook/signature.ts";
 import { eventually, plainSalesCsv, uploadCsv, waitForRetrains } from "../support/clients.ts";
 import { jsonLdPage, startShop, type Shop } from "../support/shop.ts";
-import {
-  projectRoot,
-  provisionDatabase,
-  startStack,
-  type Stack,
-  type TestDatabase,
-} from "../support/stack.ts";
+import { projectRoot, startOwnStack, type OwnStack } from "../support/stack.ts";
 
 const secret = "test-webhook-secret-0123456789";
 
@@ -62,17 +56,15 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
   };
 }
 
-let database: TestDatabase;
-let stack: Stack;
+let stack: OwnStack;
 let shop: Shop;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let db: Database;
 let ingress: clients.Ingress;
 
 beforeAll(async () => {
-  [shop, receiver, database] = await Promise.all([startShop(), startReceiver(), provisionDatabase()]);
-  stack = await startStack({
-    database,
+  [shop, receiver] = await Promise.all([startShop(), startReceiver()]);
+  stack = await startOwnStack({
     // Retries back off to 5 s at most, so the delivery resumes soon after the service restarts.
     env: { ALERT_WEBHOOK_URLS: receiver.url, ALERT_WEBHOOK_SECRET: secret, RETRY_MAX_INTERVAL_SECONDS: "5" },
   });
@@ -83,7 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.end();
   await stack?.stop();
-  await Promise.all([database?.drop(), shop?.close(), receiver?.close()]);
+  await Promise.all([shop?.close(), receiver?.close()]);
 });
 
 const product = (id: string) => ingress.objectClient<ProductObject>({ name: "product" }, id);

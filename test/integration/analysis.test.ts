@@ -15,13 +15,7 @@ import {
   waitForRetrains,
 } from "../support/clients.ts";
 import { sentToolResults, startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.ts";
-import {
-  projectRoot,
-  provisionDatabase,
-  startStack,
-  type Stack,
-  type TestDatabase,
-} from "../support/stack.ts";
+import { projectRoot, startOwnStack, type OwnStack } from "../support/stack.ts";
 
 function analysisClient(id: string, url?: string) {
   return ingress(url).workflowClient<AnalysisWorkflow>({ name: "analysis" }, id);
@@ -169,25 +163,21 @@ function toolUse(id: string, name: string, input: unknown): AssistantBlock {
 
 describe("analysis on Claude (fake Messages API)", () => {
   let fake: FakeAnthropic;
-  let database: TestDatabase;
-  let stack: Stack;
+  let stack: OwnStack;
   let db: Database;
   let catalogue: Catalogue;
 
   beforeAll(async () => {
     fake = await startFakeAnthropic();
-    database = await provisionDatabase();
-    stack = await startStack({
-      database,
+    stack = await startOwnStack({
       env: { ANTHROPIC_API_KEY: "test", ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_MODEL: "claude-fake-1" },
     });
-    db = connectDatabase(database.url, { maxConnections: 1 });
+    db = connectDatabase(stack.database.url, { maxConnections: 1 });
     catalogue = await createCatalogue(stack.ingressUrl);
   });
   afterAll(async () => {
     await db?.end();
     await stack?.stop();
-    await database?.drop();
     await fake?.close();
   });
 

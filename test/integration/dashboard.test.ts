@@ -14,14 +14,7 @@ import { clientHeader } from "../../services/edge/gateway.ts";
 import { maxIngressBodyBytes } from "../../services/edge/server.ts";
 import { serviceNames } from "../../services/registry.ts";
 import { plainSalesCsv, uniqueId, waitForAdviceSnapshots, waitForRetrains } from "../support/clients.ts";
-import {
-  freePort,
-  projectRoot,
-  provisionDatabase,
-  startStack,
-  type Stack,
-  type TestDatabase,
-} from "../support/stack.ts";
+import { freePort, projectRoot, startOwnStack, type OwnStack } from "../support/stack.ts";
 
 const chromiumPath = "/usr/bin/chromium";
 const screenshots = join(projectRoot, "test-results", "screenshots");
@@ -290,8 +283,7 @@ describe("procure doctor (shared stack)", () => {
 
 describe("dashboard with PROCURE_API_KEY and signed Restate requests (private stack)", () => {
   const apiKey = "test-key-0123456789abcdef";
-  let database: TestDatabase;
-  let stack: Stack;
+  let stack: OwnStack;
   let keyDir: string;
   let servicePort: number;
 
@@ -302,12 +294,10 @@ describe("dashboard with PROCURE_API_KEY and signed Restate requests (private st
     await writeFile(pemFile, privateKey.export({ type: "pkcs8", format: "pem" }));
     const rawPublicKey = Buffer.from(publicKey.export({ format: "jwk" }).x!, "base64url");
     servicePort = await freePort();
-    database = await provisionDatabase();
     // The Restate server of this stack inherits the variable and signs every request with the key.
     process.env.RESTATE_WORKER__INVOKER__REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE = pemFile;
     try {
-      stack = await startStack({
-        database,
+      stack = await startOwnStack({
         env: {
           PROCURE_API_KEY: apiKey,
           RESTATE_IDENTITY_KEYS: restatePublicKey(rawPublicKey),
@@ -321,7 +311,6 @@ describe("dashboard with PROCURE_API_KEY and signed Restate requests (private st
 
   afterAll(async () => {
     await stack?.stop();
-    await database?.drop();
     await rm(keyDir, { recursive: true, force: true });
   });
 

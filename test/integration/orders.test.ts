@@ -20,13 +20,7 @@ import {
   uploadCsv,
   waitForRetrains,
 } from "../support/clients.ts";
-import {
-  projectRoot,
-  provisionDatabase,
-  startStack,
-  type Stack,
-  type TestDatabase,
-} from "../support/stack.ts";
+import { projectRoot, startOwnStack, type OwnStack } from "../support/stack.ts";
 
 const secret = "whsec-test-0123456789abcdef";
 
@@ -102,8 +96,7 @@ async function startSmtp() {
 }
 
 describe("purchase orders on the real stack", () => {
-  let database: TestDatabase;
-  let stack: Stack;
+  let stack: OwnStack;
   let db: Database;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -152,9 +145,8 @@ describe("purchase orders on the real stack", () => {
       return "ok";
     });
     smtp = await startSmtp();
-    database = await provisionDatabase();
-    stack = await startStack({ database, env: { SMTP_URL: smtp.url, SMTP_FROM: "buyer@shop.test" } });
-    db = connectDatabase(database.url, { maxConnections: 1 });
+    stack = await startOwnStack({ env: { SMTP_URL: smtp.url, SMTP_FROM: "buyer@shop.test" } });
+    db = connectDatabase(stack.database.url, { maxConnections: 1 });
     await purchasing().setSupplier({ id: "Acme", webhookUrl: `${receiver.url}/acme`, webhookSecret: secret });
     await purchasing().setSupplier({ id: "Beta", webhookUrl: `${receiver.url}/beta`, webhookSecret: secret });
     const mail = await procure(["supplier", "Gamma", "--email", "orders@gamma.test"]);
@@ -169,7 +161,6 @@ describe("purchase orders on the real stack", () => {
   afterAll(async () => {
     await db?.end();
     await stack?.stop();
-    await database?.drop();
     await receiver?.close();
     await smtp?.close();
   });
