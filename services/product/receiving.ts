@@ -8,14 +8,13 @@ import { schemaInput } from "../options.ts";
 import { productKey } from "./catalog.ts";
 import type { ProductState } from "./state.ts";
 
+type Ctx = restate.ObjectContext<ProductState>;
+
 export function receivingHandlers({ db }: ServiceDependencies) {
   return {
     receiveStock: restate.handlers.object.exclusive(
       { input: schemaInput(StockReceiptInput) },
-      async (
-        ctx: restate.ObjectContext<ProductState>,
-        input: StockReceiptInput,
-      ): Promise<{ stock: number }> => {
+      async (ctx: Ctx, input: StockReceiptInput): Promise<{ stock: number }> => {
         const id = productKey(ctx);
         const stock = await ctx.run(
           "apply stock receipt",
