@@ -24,7 +24,7 @@ import {
 } from "../support/clients.ts";
 import { startShop, type Shop } from "../support/shop.ts";
 import { freeClusterPorts } from "../support/cluster-ports.ts";
-import { provisionDatabase, type TestDatabase } from "../support/stack.ts";
+import { provisionDatabase, testServiceEnv, type TestDatabase } from "../support/stack.ts";
 
 const scheduleSeconds = 2;
 const killedNode = 1;
@@ -79,18 +79,7 @@ describe("a 3-node Restate cluster with 2 service replicas under kill -9", () =>
       dataDir,
       databaseUrl: database.url,
       partitions: 8,
-      replicaEnv: {
-        LOG_LEVEL: "error",
-        RESTATE_LOGGING: "WARN",
-        DATABASE_MAX_CONNECTIONS: "4",
-        RETRAIN_DEBOUNCE_SECONDS: "1",
-        ANTHROPIC_API_KEY: "",
-        ANTHROPIC_BASE_URL: "",
-        SCRAPE_ALLOW_PRIVATE_HOSTS: "127.0.0.1:*",
-        SCRAPE_MIN_HOST_INTERVAL_MS: "0",
-        SCRAPE_TIMEOUT_MS: "1500",
-        SCRAPE_MAX_RETRIES: "1",
-      },
+      replicaEnv: { ...testServiceEnv, DATABASE_MAX_CONNECTIONS: "4", SCRAPE_MAX_RETRIES: "1" },
     });
   });
 

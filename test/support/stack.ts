@@ -73,6 +73,18 @@ export async function provisionDatabase(): Promise<TestDatabase> {
   };
 }
 
+/** Service settings of every test stack and cluster: quiet logs, no LLM, quick scrapes of loopback shops. */
+export const testServiceEnv = {
+  RESTATE_LOGGING: "WARN",
+  LOG_LEVEL: "error",
+  RETRAIN_DEBOUNCE_SECONDS: "1",
+  ANTHROPIC_API_KEY: "",
+  ANTHROPIC_BASE_URL: "",
+  SCRAPE_ALLOW_PRIVATE_HOSTS: "127.0.0.1:*",
+  SCRAPE_MIN_HOST_INTERVAL_MS: "0",
+  SCRAPE_TIMEOUT_MS: "1500",
+};
+
 export interface StackInfo {
   readonly ingressUrl: string;
   /** The dashboard and gateway of the service process (DASHBOARD_PORT). */
@@ -122,8 +134,7 @@ export async function startStack(options: {
 
   const serviceEnv = {
     ...process.env,
-    RESTATE_LOGGING: "WARN",
-    LOG_LEVEL: "error",
+    ...testServiceEnv,
     DATABASE_URL: options.database.url,
     DATABASE_MAX_CONNECTIONS: options.database.kind === "pglite" ? "1" : "4",
     PROCURE_DATA_DIR: dataDir,
@@ -132,12 +143,6 @@ export async function startStack(options: {
     RESTATE_START_SERVER: "false",
     RESTATE_ADMIN_URL: adminUrl,
     RESTATE_INGRESS_URL: ingressUrl,
-    RETRAIN_DEBOUNCE_SECONDS: "1",
-    ANTHROPIC_API_KEY: "",
-    ANTHROPIC_BASE_URL: "",
-    SCRAPE_ALLOW_PRIVATE_HOSTS: "127.0.0.1:*",
-    SCRAPE_MIN_HOST_INTERVAL_MS: "0",
-    SCRAPE_TIMEOUT_MS: "1500",
     SCRAPE_MAX_RETRIES: "2",
     ...options.env,
   };
