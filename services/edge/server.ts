@@ -14,6 +14,7 @@ import { pendingMigrations } from "../../shared/db/migrate.ts";
 import { listen, type RunningServer } from "../runtime/listen.ts";
 import { log } from "../../shared/runtime/log.ts";
 import { createDashboardApi, type DashboardApi } from "./api.ts";
+import { receiveUpload } from "./upload.ts";
 import {
   authorize,
   credentialOf,
@@ -26,7 +27,10 @@ import {
 } from "./gateway.ts";
 
 export interface EdgeDependencies {
-  readonly config: Pick<Config, "PROCURE_API_KEY" | "RESTATE_INGRESS_URL">;
+  readonly config: Pick<
+    Config,
+    "PROCURE_API_KEY" | "RESTATE_INGRESS_URL" | "SALES_EARLIEST_DATE" | "SALES_MAX_DAYS_AHEAD"
+  >;
   readonly db: Database;
 }
 
@@ -227,6 +231,10 @@ async function handleApi(
   if (path.startsWith("/api/ingress/"))
     return forwardToIngress(request, response, path.slice("/api/ingress/".length), deps);
   if (path === "/api/session") return handleSession(request, response, deps.config.PROCURE_API_KEY);
+  if (path === "/api/upload") {
+    const reply = await receiveUpload(request, deps);
+    return sendJson(response, reply.status, reply.body);
+  }
   if (request.method !== "GET") return sendError(response, 405, `${path} is read-only: use GET`);
   if (path === "/api/products") {
     const search = url.searchParams.get("search")?.trim().slice(0, 100);

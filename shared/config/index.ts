@@ -53,6 +53,15 @@ const Environment = Schema.Struct({
   RETRAIN_DEBOUNCE_SECONDS: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.nonNegative()), {
     default: () => 10,
   }),
+  SALES_EARLIEST_DATE: Schema.optionalWith(Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/)), {
+    default: () => "1990-01-01",
+  }),
+  SALES_MAX_DAYS_AHEAD: Schema.optionalWith(
+    Schema.NumberFromString.pipe(Schema.int(), Schema.between(0, 3660)),
+    {
+      default: () => 1,
+    },
+  ),
   ANTHROPIC_API_KEY: Schema.optional(Schema.String),
   ANTHROPIC_BASE_URL: Schema.optional(Schema.String),
   ANTHROPIC_MODEL: Schema.optionalWith(Schema.String, { default: () => "claude-sonnet-4-5" }),

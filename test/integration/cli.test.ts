@@ -12,7 +12,11 @@ async function procure(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ["bin/procure.mjs", ...args], {
     cwd: projectRoot,
-    env: { ...process.env, RESTATE_INGRESS_URL: inject("stack").ingressUrl },
+    env: {
+      ...process.env,
+      RESTATE_INGRESS_URL: inject("stack").ingressUrl,
+      DASHBOARD_PORT: new URL(inject("stack").dashboardUrl).port,
+    },
   });
   let stdout = "";
   let stderr = "";

@@ -1,9 +1,12 @@
 /** `procure upload FILE.csv` (with progress of the upload and of the retrains it triggers) and `procure progress`. */
-import { readFile, stat } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { Readable, Transform } from "node:stream";
 import { basename } from "node:path";
 import type { UploadResult } from "../../ingestion.ts";
 import type { IngestionService } from "../../ingestion.ts";
 import { UsageError, ingressHeaders, printJson, type Command, type CommandContext } from "../command.ts";
+import { localDashboardUrl } from "./doctor.ts";
 
 const pollIntervalMs = 500;
 
@@ -31,28 +34,25 @@ export async function followRetrains(
   }
 }
 
-/** Sends the file as one text/csv body, reporting how much of it has gone. */
+/**
+ * Streams the file as a text/csv body to the edge's /api/upload (straight into the database, no size
+ * cap, flat memory on both sides), reporting how much of it has gone.
+ */
 export async function uploadFile(
   context: CommandContext,
   file: string,
 ): Promise<{ status: number; body: string }> {
   const size = (await stat(file)).size;
-  const content = await readFile(file);
   let sent = 0;
-  const chunkBytes = 1024 * 1024;
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (sent >= content.length) {
-        controller.close();
-        return;
-      }
-      const chunk = content.subarray(sent, sent + chunkBytes);
+  const progress = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
       sent += chunk.length;
       context.stderr.write(`\ruploading ${basename(file)}: ${megabytes(sent)} of ${megabytes(size)}   `);
-      controller.enqueue(chunk);
+      callback(null, chunk);
     },
   });
-  const response = await fetch(new URL("/ingestion/upload", context.config.RESTATE_INGRESS_URL), {
+  const body = Readable.toWeb(createReadStream(file, { highWaterMark: 1024 * 1024 }).pipe(progress));
+  const response = await fetch(new URL("/api/upload", localDashboardUrl(context.config)), {
     method: "POST",
     headers: { "content-type": "text/csv", "x-filename": basename(file), ...ingressHeaders(context.config) },
     body,
@@ -60,6 +60,16 @@ export async function uploadFile(
   } as RequestInit);
   context.stderr.write("\n");
   return { status: response.status, body: await response.text() };
+}
+
+/** The `error` (edge) or `message` (ingress) of a JSON error reply, else the reply as it is. */
+function errorMessage(body: string): string {
+  try {
+    const reply = JSON.parse(body) as { error?: string; message?: string };
+    return reply.error ?? reply.message ?? body;
+  } catch {
+    return body;
+  }
 }
 
 export const uploadCommand: Command = {
@@ -72,8 +82,7 @@ export const uploadCommand: Command = {
     const started = Date.now();
     const response = await uploadFile(context, file);
     if (response.status !== 200) {
-      const message = (JSON.parse(response.body) as { message?: string }).message ?? response.body;
-      context.stderr.write(`${message}\n`);
+      context.stderr.write(`${errorMessage(response.body)}\n`);
       return 1;
     }
     const result = JSON.parse(response.body) as UploadResult;
