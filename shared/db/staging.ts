@@ -54,6 +54,8 @@ export async function stagedConflicts(
   tx: Transaction,
   limit: number,
 ): Promise<{ readonly count: number; readonly problems: StagedProblem[] }> {
+  // Temporary tables get no statistics by themselves; without them the planner guesses badly.
+  await tx`analyze staged_sales`;
   const rows = await tx<{ line: number; message: string; total: number }[]>`
     with repeated_row_ids as (
       select line, format('Row ID %s repeats line %s', to_json(substr(row_key, 5)), first_line) as message

@@ -1,0 +1,102 @@
+/**
+ * Benchmark of a big sales upload streamed through the edge (POST /api/upload) into PostgreSQL:
+ * writes a plain sku,date,quantity,price file of BENCH_ROWS rows (default 5,000,000) over
+ * BENCH_PRODUCTS products (default 50,000), uploads it from disk, and prints rows/s, the peak RSS
+ * of the service process and of restate-server, and restate-server's data size before and after.
+ * Retrains are requested but debounced past the end of the run, so only the upload is measured.
+ *
+ *   npm run bench:upload-big
+ */
+import "../shared/runtime/polyfill.ts";
+import { createReadStream, createWriteStream, readFileSync } from "node:fs";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { once } from "node:events";
+import { provisionDatabase, startStack } from "../test/support/stack.ts";
+
+const rows = Number(process.env.BENCH_ROWS ?? 5_000_000);
+const products = Number(process.env.BENCH_PRODUCTS ?? 50_000);
+
+function rssMiB(pid: number | undefined, field: "VmRSS" | "VmHWM"): number {
+  if (pid === undefined) return 0;
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function directoryBytes(path: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(path, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
+  return total;
+}
+
+/** Day-major order: every product sells on every day, so each product has rows / products days. */
+async function writeSalesFile(path: string): Promise<number> {
+  const out = createWriteStream(path);
+  out.write("sku,date,quantity,price\n");
+  const start = Date.parse("2015-01-01T00:00:00Z");
+  for (let index = 0; index < rows; index++) {
+    const day = Math.floor(index / products);
+    const date = new Date(start + day * 86_400_000).toISOString().slice(0, 10);
+    const line = `BIG-${index % products},${date},${1 + ((index * 7) % 9)},${(2 + (index % 50) / 10).toFixed(2)}\n`;
+    if (!out.write(line)) await once(out, "drain");
+  }
+  out.end();
+  await once(out, "finish");
+  return (await stat(path)).size;
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "procure-bench-upload-"));
+  const file = join(dir, "big.csv");
+  const bytes = await writeSalesFile(file);
+  console.log(`file: ${rows} rows, ${products} products, ${(bytes / 1024 / 1024).toFixed(0)} MiB`);
+  const database = await provisionDatabase();
+  const stack = await startStack({ database, env: { RETRAIN_DEBOUNCE_SECONDS: "86400" } });
+  let peakService = 0;
+  let peakRestate = 0;
+  const sampler = setInterval(() => {
+    peakService = Math.max(peakService, rssMiB(stack.servicePid(), "VmRSS"));
+    peakRestate = Math.max(peakRestate, rssMiB(stack.restatePid(), "VmRSS"));
+  }, 200);
+  try {
+    console.log(`database: ${database.kind}`);
+    const restateBefore = await directoryBytes(join(stack.dataDir, "restate"));
+    const serviceBefore = rssMiB(stack.servicePid(), "VmRSS");
+    const started = performance.now();
+    const response = await fetch(new URL("/api/upload", stack.dashboardUrl), {
+      method: "POST",
+      headers: { "content-type": "text/csv", "x-filename": "big.csv" },
+      body: Readable.toWeb(createReadStream(file, { highWaterMark: 1024 * 1024 })),
+      duplex: "half",
+    } as RequestInit);
+    const text = await response.text();
+    const seconds = (performance.now() - started) / 1000;
+    if (!response.ok) throw new Error(`upload failed: ${response.status} ${text.slice(0, 500)}`);
+    const result = JSON.parse(text) as { rows: number; retrainsRequested: number };
+    const restateAfter = await directoryBytes(join(stack.dataDir, "restate"));
+    console.log(
+      `upload: ${result.rows} rows in ${seconds.toFixed(1)} s (${Math.round(result.rows / seconds)} rows/s, ${(bytes / 1024 / 1024 / seconds).toFixed(1)} MiB/s), ${result.retrainsRequested} retrains requested`,
+    );
+    console.log(
+      `service process RSS: ${serviceBefore.toFixed(0)} MiB before, peak ${Math.max(peakService, rssMiB(stack.servicePid(), "VmHWM")).toFixed(0)} MiB`,
+    );
+    console.log(`restate-server RSS: peak ${peakRestate.toFixed(0)} MiB`);
+    console.log(
+      `restate-server data: ${(restateBefore / 1024 / 1024).toFixed(1)} MiB before, ${(restateAfter / 1024 / 1024).toFixed(1)} MiB after`,
+    );
+  } finally {
+    clearInterval(sampler);
+    await stack.stop();
+    await database.drop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
