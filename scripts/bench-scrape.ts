@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const stack = await startStack({
     database,
     env: {
-      SCRAPE_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
+      SCRAPE_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8:*",
       SCRAPE_MIN_HOST_INTERVAL_MS: "0",
       DATABASE_MAX_CONNECTIONS: "10",
     },

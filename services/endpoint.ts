@@ -11,17 +11,23 @@ import { createAnalysisWorkflow } from "./analysis/index.ts";
 import { healthService } from "./health.ts";
 import { createIngestionService } from "./ingestion.ts";
 import { listen, type RunningServer } from "./runtime/listen.ts";
+import { invocationRetryPolicy } from "./options.ts";
 import { createProductObject } from "./product/index.ts";
+import { createReconciler } from "./reconciler.ts";
+import { serviceNames, type ServiceName } from "./registry.ts";
 import { createSchedulerService } from "./scheduler.ts";
 
+/** One definition per registered name: a service missing here, or named differently, fails the type check. */
 function createServiceDefinitions(deps: ServiceDependencies) {
-  return [
-    healthService,
-    createProductObject(deps),
-    createIngestionService(deps),
-    createSchedulerService(deps),
-    createAnalysisWorkflow(deps),
-  ];
+  const definitions = {
+    product: createProductObject(deps),
+    ingestion: createIngestionService(deps),
+    scheduler: createSchedulerService(deps),
+    analysis: createAnalysisWorkflow(deps),
+    reconciler: createReconciler(deps),
+    health: healthService,
+  } satisfies { readonly [Name in ServiceName]: { readonly name: Name } };
+  return serviceNames.map((name) => definitions[name]);
 }
 
 /** Routes the SDK's logs into procure's structured log, without replayed duplicates. */
@@ -43,6 +49,7 @@ export async function startEndpoint(
   const handler = restate.createEndpointHandler({
     services: createServiceDefinitions(deps),
     logger: sdkLogger,
+    defaultServiceOptions: { retryPolicy: invocationRetryPolicy(deps.config) },
     ...(deps.config.RESTATE_IDENTITY_KEYS.length > 0
       ? { identityKeys: [...deps.config.RESTATE_IDENTITY_KEYS] }
       : {}),

@@ -5,9 +5,10 @@
  */
 import * as restate from "@restatedev/restate-sdk";
 import { serviceOptions } from "./options.ts";
+import type { ServiceName } from "./registry.ts";
 
 export const healthService = restate.service({
-  name: "health",
+  name: "health" satisfies ServiceName,
   handlers: {
     ping: async (ctx: restate.Context): Promise<{ readonly ok: true; readonly at: string }> => ({
       ok: true,

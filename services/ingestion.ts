@@ -14,6 +14,8 @@ import type { ServiceDependencies } from "./dependencies.ts";
 import { InvalidRequestError, NotFoundError } from "./errors.ts";
 import { rejectionMessage, storeUpload, type UploadOutcome } from "./ingestion-store.ts";
 import { schemaInput, serviceOptions } from "./options.ts";
+import type { ProductObject } from "./product/index.ts";
+import { productObjectName, type ServiceName } from "./registry.ts";
 
 const UploadIdRequest = Schema.Struct({ uploadId: Schema.String.pipe(Schema.pattern(/^[0-9a-f]{64}$/)) });
 const retrainPageSize = 2000;
@@ -24,19 +26,13 @@ export type UploadResult = Exclude<UploadOutcome, { status: "rejected" }> & {
 
 function sendRetrains(ctx: restate.Context, uploadId: string, productIds: readonly string[]): void {
   for (const productId of productIds) {
-    ctx.genericSend({
-      service: "product",
-      method: "requestRetrain",
-      key: productId,
-      parameter: { uploadId },
-      inputSerde: restate.serde.json,
-    });
+    ctx.objectSendClient<ProductObject>({ name: productObjectName }, productId).requestRetrain({ uploadId });
   }
 }
 
 export function createIngestionService(deps: ServiceDependencies) {
   return restate.service({
-    name: "ingestion",
+    name: "ingestion" satisfies ServiceName,
     handlers: {
       upload: restate.handlers.handler(
         { input: restate.serde.binary, accept: "*/*" },
@@ -78,9 +74,11 @@ export function createIngestionService(deps: ServiceDependencies) {
       progress: restate.handlers.handler(
         { input: schemaInput(UploadIdRequest) },
         async (ctx: restate.Context, request: typeof UploadIdRequest.Type): Promise<RetrainProgress> => {
+          // A read: fails fast (a few attempts) rather than hold its caller through a database outage.
           const progress = await ctx.run(
             "read retrain progress",
             async () => (await retrainProgress(deps.db, request.uploadId)) ?? null,
+            { maxRetryAttempts: 3, initialRetryInterval: 500 },
           );
           if (progress === null) throw new NotFoundError(`upload ${request.uploadId} does not exist`);
           return progress;

@@ -1,23 +1,54 @@
 /** Shared Restate service options: error mapping, bounded retries, Schema-validated inputs. */
 import * as restate from "@restatedev/restate-sdk";
 import { Schema } from "effect";
-import { identifierRule } from "../shared/catalog/product.ts";
+import { identifierRule } from "../shared/ids/index.ts";
+import type { Config } from "../shared/config/index.ts";
 import { InvalidRequestError, asTerminalError } from "./errors.ts";
 
+/** Expected failures become terminal errors in one place (services/errors.ts). */
+export const serviceOptions = { asTerminalError } as const satisfies restate.ServiceOptions;
+
+const firstRetryMs = 200;
+
 /**
- * Every service and object retries unexpected failures a bounded number of times and then
- * fails the invocation: nothing is ever left paused (a paused invocation would lock its product).
+ * Every invocation retries unexpected failures with exponential backoff for about
+ * RETRY_WINDOW_SECONDS (long enough to ride out a database restart or a few minutes of outage)
+ * and is then killed, never left paused (a paused invocation would lock its product). Whatever a
+ * kill leaves behind is repaired by the next request or the reconciler (services/reconciler.ts).
  */
-export const serviceOptions = {
-  asTerminalError,
-  retryPolicy: {
-    initialInterval: 200,
+export function invocationRetryPolicy(
+  config: Pick<Config, "RETRY_WINDOW_SECONDS" | "RETRY_MAX_INTERVAL_SECONDS">,
+): restate.RetryPolicy {
+  const windowMs = config.RETRY_WINDOW_SECONDS * 1000;
+  const maxIntervalMs = config.RETRY_MAX_INTERVAL_SECONDS * 1000;
+  let attempts = 1;
+  for (let waited = 0, delay = firstRetryMs; waited < windowMs; delay = Math.min(delay * 2, maxIntervalMs)) {
+    waited += delay;
+    attempts++;
+  }
+  return {
+    initialInterval: firstRetryMs,
     exponentiationFactor: 2,
-    maxInterval: 10_000,
-    maxAttempts: 12,
+    maxInterval: maxIntervalMs,
+    maxAttempts: attempts,
     onMaxAttempts: "kill",
-  },
-} as const satisfies restate.ServiceOptions;
+  };
+}
+
+/**
+ * Retries of one `ctx.run` step that must give up (as a TerminalError the handler catches and
+ * records) before the invocation's own retries run out: `share` of the retry window.
+ */
+export function stepRetries(
+  config: Pick<Config, "RETRY_WINDOW_SECONDS" | "RETRY_MAX_INTERVAL_SECONDS">,
+  share: number,
+): { maxRetryDuration: number; initialRetryInterval: number; maxRetryInterval: number } {
+  return {
+    maxRetryDuration: Math.round(config.RETRY_WINDOW_SECONDS * 1000 * share),
+    initialRetryInterval: 500,
+    maxRetryInterval: config.RETRY_MAX_INTERVAL_SECONDS * 1000,
+  };
+}
 
 /** An input serde that decodes JSON with an Effect Schema; a mismatch is a 400 naming the field. */
 export function schemaInput<A, I>(schema: Schema.Schema<A, I, never>): restate.Serde<A> {

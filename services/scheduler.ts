@@ -7,23 +7,19 @@ import * as restate from "@restatedev/restate-sdk";
 import { productsWithActiveSources } from "../shared/db/prices.ts";
 import type { ServiceDependencies } from "./dependencies.ts";
 import { serviceOptions } from "./options.ts";
+import type { ProductObject } from "./product/index.ts";
+import { productObjectName, type ServiceName } from "./registry.ts";
 
 export function createSchedulerService(deps: ServiceDependencies) {
   return restate.service({
-    name: "scheduler",
+    name: "scheduler" satisfies ServiceName,
     handlers: {
       scrapeAll: async (ctx: restate.Context): Promise<{ readonly scheduled: number }> => {
         const productIds = await ctx.run("products with active sources", () =>
           productsWithActiveSources(deps.db),
         );
         for (const productId of productIds) {
-          ctx.genericSend({
-            service: "product",
-            method: "startSchedule",
-            key: productId,
-            parameter: {},
-            inputSerde: restate.serde.json,
-          });
+          ctx.objectSendClient<ProductObject>({ name: productObjectName }, productId).startSchedule({});
         }
         return { scheduled: productIds.length };
       },

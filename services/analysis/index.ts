@@ -12,7 +12,7 @@ import { renderMarkdown } from "../../shared/agent/markdown.ts";
 import { AnalysisId, type AnalysisMode, type AnalysisReport } from "../../shared/agent/report.ts";
 import { runTeam, type TeamPhase } from "../../shared/agent/team.ts";
 import type { Outcome, ProductReads } from "../../shared/agent/tools.ts";
-import { ProductId } from "../../shared/catalog/product.ts";
+import { ProductId } from "../../shared/ids/index.ts";
 import type { Config } from "../../shared/config/index.ts";
 import {
   findAnalysis,
@@ -25,10 +25,11 @@ import { listProducts } from "../../shared/db/products.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { checkedKey, schemaInput, serviceOptions } from "../options.ts";
-import { productObjectName, type ProductObject } from "../product/index.ts";
+import type { ProductObject } from "../product/index.ts";
+import { analysisWorkflowName, productObjectName } from "../registry.ts";
 import { createClaudeCall, type ClaudeCall } from "./claude.ts";
 
-export const analysisWorkflowName = "analysis";
+export { analysisWorkflowName };
 
 /** Products scanned when the input names none: the first ones by id. */
 export const maxScannedProducts = 200;
@@ -205,11 +206,17 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
         async (ctx: restate.WorkflowSharedContext<AnalysisState>): Promise<AnalysisProgress> => {
           const analysisId = analysisKey(ctx);
           const progress = await ctx.get("progress");
-          if (progress !== null) return progress;
+          if (progress !== null && progress.status !== "running") return progress;
           const stored = await ctx.run(
             "load analysis",
             async () => (await findAnalysis(db, analysisId)) ?? null,
           );
+          // A run killed after its retries ran out is recorded as failed by the reconciler.
+          if (progress !== null) {
+            return stored?.status === "failed"
+              ? { ...progress, status: "failed", finishedAt: stored.finishedAt, error: stored.error }
+              : progress;
+          }
           if (stored === null) throw new NotFoundError(`analysis "${analysisId}" does not exist`);
           return {
             analysisId,

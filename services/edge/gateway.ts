@@ -6,15 +6,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-
-/** Services reachable through the gateway, whether their calls name a key, and their read-only handlers. */
-const services: Readonly<Record<string, { readonly keyed: boolean; readonly readOnly: readonly string[] }>> =
-  {
-    product: { keyed: true, readOnly: ["status", "forecast", "advice", "sources", "bestPrice"] },
-    analysis: { keyed: true, readOnly: ["status", "report"] },
-    ingestion: { keyed: false, readOnly: ["progress"] },
-    health: { keyed: false, readOnly: ["ping"] },
-  };
+import { serviceEntry, serviceNames } from "../registry.ts";
 
 const handlerName = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
@@ -42,12 +34,12 @@ export function parseIngressTarget(path: string): ParsedTarget {
   const send = segments.at(-1) === "send";
   if (send) segments = segments.slice(0, -1);
   const [service, ...rest] = segments;
-  const definition = service === undefined ? undefined : services[service];
+  const definition = service === undefined ? undefined : serviceEntry(service);
   if (service === undefined || definition === undefined)
     return {
       ok: false,
       status: 404,
-      message: `unknown service "${service ?? ""}": use one of ${Object.keys(services).join(", ")}`,
+      message: `unknown service "${service ?? ""}": use one of ${serviceNames.join(", ")}`,
     };
   const expected = definition.keyed ? 2 : 1;
   if (rest.length !== expected)

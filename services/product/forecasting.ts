@@ -17,19 +17,23 @@ import { latestObservations } from "../../shared/db/prices.ts";
 import { recentSalesValues, settleRetrains } from "../../shared/db/sales.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
-import { schemaInput } from "../options.ts";
+import { schemaInput, stepRetries } from "../options.ts";
+import { armedInvocationPending } from "../runtime/invocations.ts";
 import { loadProduct, productKey } from "./catalog.ts";
+import { productObjectName } from "../registry.ts";
+import type { ProductObject } from "./index.ts";
 import { loadModel, trainAndStore, type TrainingOutcome } from "./model-store.ts";
 import type { ModelPointer, ProductState, RetrainState } from "./state.ts";
 
 const RetrainRequest = Schema.Struct({ uploadId: Schema.optionalWith(Schema.String, { exact: true }) });
 type RetrainRequest = typeof RetrainRequest.Type;
 
-/** A training step that keeps failing gives up after these attempts (about a minute). */
-const trainingRetries = { maxRetryAttempts: 8, initialRetryInterval: 500, maxRetryInterval: 15_000 };
+/** A debounced retrain that has not run this long after its due time is checked with Restate. */
+const retrainGraceMs = 5_000;
 
 const idleRetrain: RetrainState = {
   scheduled: false,
+  invocationId: null,
   requestedAt: null,
   lastRunAt: null,
   lastOutcome: null,
@@ -47,6 +51,22 @@ async function currentModel(ctx: restate.ObjectSharedContext<ProductState>): Pro
 
 export function forecastingHandlers(deps: ServiceDependencies) {
   const debounceMs = deps.config.RETRAIN_DEBOUNCE_SECONDS * 1000;
+  const retryWindowMs = deps.config.RETRY_WINDOW_SECONDS * 1000;
+  const trainingRetries = stepRetries(deps.config, 0.4);
+
+  /** Whether the armed retrain will still run: due soon, or still pending in Restate. */
+  const armedRetrainPending = async (ctx: restate.ObjectContext<ProductState>, retrain: RetrainState) => {
+    const dueBy = Date.parse(retrain.requestedAt ?? "1970-01-01") + debounceMs + retrainGraceMs;
+    if ((await ctx.date.now()) < dueBy) return true;
+    if (!retrain.invocationId) return false;
+    return armedInvocationPending(
+      ctx,
+      deps.config.RESTATE_ADMIN_URL,
+      retrain.invocationId,
+      dueBy + retryWindowMs,
+    );
+  };
+
   return {
     requestRetrain: restate.handlers.object.exclusive(
       { input: schemaInput(RetrainRequest) },
@@ -56,17 +76,14 @@ export function forecastingHandlers(deps: ServiceDependencies) {
       ): Promise<{ scheduled: boolean }> => {
         productKey(ctx);
         const retrain = (await ctx.get("retrain")) ?? idleRetrain;
-        if (retrain.scheduled) return { scheduled: false };
-        ctx.genericSend({
-          service: "product",
-          method: "retrain",
-          key: ctx.key,
-          parameter: new Uint8Array(),
-          delay: debounceMs,
-        });
+        if (retrain.scheduled && (await armedRetrainPending(ctx, retrain))) return { scheduled: false };
+        const handle = ctx
+          .objectSendClient<ProductObject>({ name: productObjectName }, ctx.key)
+          .retrain(restate.rpc.sendOpts({ delay: debounceMs }));
         ctx.set("retrain", {
           ...retrain,
           scheduled: true,
+          invocationId: await handle.invocationId,
           requestedAt: new Date(await ctx.date.now()).toISOString(),
         });
         return { scheduled: true };
@@ -87,20 +104,34 @@ export function forecastingHandlers(deps: ServiceDependencies) {
             throw error;
           });
         if (result.outcome === "trained") ctx.set("model", result.pointer);
-        await ctx.run("settle retrain requests", () =>
-          settleRetrains(
-            deps.db,
-            id,
-            result.outcome === "failed" ? { status: "failed", error: result.error } : { status: "done" },
-          ),
-        );
+        // When even this cannot be written, the requests stay queued and the reconciler asks for
+        // another retrain once the database answers again.
+        const unsettled = await ctx
+          .run(
+            "settle retrain requests",
+            async () => {
+              await settleRetrains(
+                deps.db,
+                id,
+                result.outcome === "failed" ? { status: "failed", error: result.error } : { status: "done" },
+              );
+              return null;
+            },
+            trainingRetries,
+          )
+          .catch((error: unknown) => {
+            if (error instanceof restate.TerminalError)
+              return `the outcome was not recorded: ${error.message}`;
+            throw error;
+          });
         const previous = (await ctx.get("retrain")) ?? idleRetrain;
         const retrain: RetrainState = {
           scheduled: false,
+          invocationId: null,
           requestedAt: previous.requestedAt,
           lastRunAt: startedAt,
-          lastOutcome: result.outcome,
-          lastError: result.outcome === "failed" ? result.error : null,
+          lastOutcome: unsettled === null ? result.outcome : "failed",
+          lastError: result.outcome === "failed" ? result.error : unsettled,
           runs: previous.runs + 1,
         };
         ctx.set("retrain", retrain);

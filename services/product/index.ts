@@ -7,11 +7,13 @@
 import * as restate from "@restatedev/restate-sdk";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { serviceOptions } from "../options.ts";
+import { productObjectName } from "../registry.ts";
 import { catalogHandlers } from "./catalog.ts";
 import { forecastingHandlers } from "./forecasting.ts";
+import { healingHandlers } from "./healing.ts";
 import { pricingHandlers } from "./pricing.ts";
 
-export const productObjectName = "product";
+export { productObjectName };
 
 export function createProductObject(deps: ServiceDependencies) {
   return restate.object({
@@ -20,6 +22,7 @@ export function createProductObject(deps: ServiceDependencies) {
       ...catalogHandlers(deps),
       ...forecastingHandlers(deps),
       ...pricingHandlers(deps),
+      ...healingHandlers(deps),
     },
     options: serviceOptions,
   });

@@ -25,6 +25,9 @@ import type { ServiceDependencies } from "../dependencies.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import { schemaInput } from "../options.ts";
 import { loadProduct, productKey } from "./catalog.ts";
+import { productObjectName } from "../registry.ts";
+import type { ProductObject } from "./index.ts";
+import { scheduleTimerPending } from "./liveness.ts";
 import type { ProductState, ScheduleState, ScrapeSummary } from "./state.ts";
 
 const AddSourceInput = Schema.Struct({
@@ -45,6 +48,11 @@ const intervalJitter = 0.1;
 const firstRunSpreadSeconds = 300;
 
 type Ctx = restate.ObjectContext<ProductState>;
+
+/** The delay of the first scrape after a (re)start: spread so products started together drift apart. */
+export function firstRunDelay(ctx: Ctx, intervalSeconds: number): number {
+  return Math.round(ctx.rand.random() * Math.min(intervalSeconds, firstRunSpreadSeconds) * 1000);
+}
 
 interface AttemptSummary {
   readonly status: PriceStatus;
@@ -120,16 +128,11 @@ async function scrapeOnce(ctx: Ctx, deps: ServiceDependencies): Promise<ScrapeSu
 }
 
 /** Sends the next scheduled scrape, replacing (cancelling) any pending one, and records it. */
-async function armTimer(ctx: Ctx, schedule: ScheduleState, delayMs: number): Promise<ScheduleState> {
-  if (schedule.timerInvocationId !== null) ctx.cancel(schedule.timerInvocationId as restate.InvocationId);
-  const handle = ctx.genericSend({
-    service: "product",
-    method: "scheduledScrape",
-    key: ctx.key,
-    parameter: { generation: schedule.generation },
-    inputSerde: restate.serde.json,
-    delay: delayMs,
-  });
+export async function armTimer(ctx: Ctx, schedule: ScheduleState, delayMs: number): Promise<ScheduleState> {
+  if (schedule.timerInvocationId !== null) ctx.cancel(schedule.timerInvocationId);
+  const handle = ctx
+    .objectSendClient<ProductObject>({ name: productObjectName }, ctx.key)
+    .scheduledScrape({ generation: schedule.generation }, restate.rpc.sendOpts({ delay: delayMs }));
   const next: ScheduleState = {
     ...schedule,
     timerInvocationId: await handle.invocationId,
@@ -193,7 +196,7 @@ export function pricingHandlers(deps: ServiceDependencies) {
         if (
           current?.active &&
           current.intervalSeconds === intervalSeconds &&
-          current.timerInvocationId !== null
+          (await scheduleTimerPending(ctx, deps, current))
         ) {
           return current;
         }
@@ -204,17 +207,14 @@ export function pricingHandlers(deps: ServiceDependencies) {
           timerInvocationId: current?.timerInvocationId ?? null,
           nextRunAt: null,
         };
-        const firstDelay = Math.round(
-          ctx.rand.random() * Math.min(intervalSeconds, firstRunSpreadSeconds) * 1000,
-        );
-        return armTimer(ctx, schedule, firstDelay);
+        return armTimer(ctx, schedule, firstRunDelay(ctx, intervalSeconds));
       },
     ),
 
     stopSchedule: restate.handlers.object.exclusive(async (ctx: Ctx): Promise<ScheduleState | null> => {
       const current = await ctx.get("schedule");
       if (!current) return null;
-      if (current.timerInvocationId !== null) ctx.cancel(current.timerInvocationId as restate.InvocationId);
+      if (current.timerInvocationId !== null) ctx.cancel(current.timerInvocationId);
       const stopped: ScheduleState = { ...current, active: false, timerInvocationId: null, nextRunAt: null };
       ctx.set("schedule", stopped);
       return stopped;

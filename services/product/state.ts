@@ -1,4 +1,5 @@
 /** The product object's state: small typed pointers and summaries; history lives in Postgres. */
+import type { InvocationId } from "@restatedev/restate-sdk";
 import type { ModelAccuracy } from "../../shared/catalog/insights.ts";
 
 /** Where the current forecast model is, and what it is. */
@@ -19,6 +20,8 @@ export interface ModelPointer {
 export interface RetrainState {
   /** A debounced retrain is pending (sent with a delay, not yet run). */
   readonly scheduled: boolean;
+  /** The pending delayed `retrain`: a flag whose invocation is gone (killed) is re-armed. */
+  readonly invocationId?: string | null;
   readonly requestedAt: string | null;
   readonly lastRunAt: string | null;
   readonly lastOutcome: "trained" | "no_sales" | "failed" | null;
@@ -32,7 +35,7 @@ export interface ScheduleState {
   /** Bumped on every (re)start: a delayed scrape of an older generation does nothing. */
   readonly generation: number;
   /** The one pending delayed `scheduledScrape` call, cancelled when the schedule is replaced. */
-  readonly timerInvocationId: string | null;
+  readonly timerInvocationId: InvocationId | null;
   readonly nextRunAt: string | null;
 }
 

@@ -4,9 +4,9 @@
  * reasons with their figures), usage against the limits, and notes. Same shape online and offline.
  */
 import { Schema } from "effect";
-import { ProductId, identifier } from "../catalog/product.ts";
+import { ProductId, identifier } from "../ids/index.ts";
 import { AnalysisLimits, AnalysisUsage } from "./budget.ts";
-import { Money } from "./money.ts";
+import { Money } from "../money/index.ts";
 
 export const AnalysisId = identifier("an analysis id");
 

@@ -4,7 +4,7 @@
  * the Analyst turns the flags into buy now / wait / reduce with a quantity, source and exact cost.
  */
 import type { AdviceResponse, BestPriceResponse, ForecastResponse, PriceQuote } from "../catalog/insights.ts";
-import { multiplyAmount, normaliseAmount, rangePosition, amountRatio, type Money } from "./money.ts";
+import { multiplyAmount, normaliseAmount, rangePosition, amountRatio, type Money } from "../money/index.ts";
 import type { PriceSource, Reason, Recommendation, Risk } from "./report.ts";
 
 export const ruleThresholds = {

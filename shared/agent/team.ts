@@ -9,7 +9,7 @@ import type { AdviceResponse, BestPriceResponse } from "../catalog/insights.ts";
 import { Budget, type AnalysisLimits, type AnalysisUsage } from "./budget.ts";
 import { runConversation, type ConversationContext } from "./conversation.ts";
 import type { LlmDriver } from "./llm.ts";
-import { multiplyAmount, normaliseAmount } from "./money.ts";
+import { multiplyAmount, normaliseAmount } from "../money/index.ts";
 import { Action, FlaggedProduct, Reason, Risk, UnassessedProduct, type Recommendation } from "./report.ts";
 import { assessRisks, chooseSource, recommend, type ProductFacts } from "./rules.ts";
 import { ProductTools, type DataToolResult, type Outcome, type ProductReads } from "./tools.ts";

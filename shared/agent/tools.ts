@@ -12,7 +12,8 @@ import {
   ForecastRequest,
   ForecastResponse,
 } from "../catalog/insights.ts";
-import { Product, ProductId } from "../catalog/product.ts";
+import { Product } from "../catalog/product.ts";
+import { ProductId } from "../ids/index.ts";
 import type { Budget } from "./budget.ts";
 import type { ToolDefinition } from "./llm.ts";
 

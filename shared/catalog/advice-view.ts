@@ -4,7 +4,7 @@
  */
 import type { ForecastModel } from "../forecast/index.ts";
 import type { RegularSeries } from "../forecast/index.ts";
-import { formatFixed4, multiplyFixed4, parseFixed4 } from "../ingest/decimal.ts";
+import { formatFixed4, multiplyFixed4, parseFixed4 } from "../money/index.ts";
 import { classifyAbcXyz, purchaseAdvice } from "../inventory/index.ts";
 import { demandOverDays } from "./forecast-view.ts";
 import type { AdviceRequest, AdviceResponse, PriceQuote } from "./insights.ts";

@@ -3,7 +3,7 @@
  * succeeded and are not out of stock, in the product's currency when any source quotes it.
  * Amounts are compared exactly (fixed-point), never as floats.
  */
-import { parseFixed4 } from "../ingest/decimal.ts";
+import { parseFixed4 } from "../money/index.ts";
 import type { PriceQuote } from "./insights.ts";
 
 export interface SourceObservation {

@@ -3,6 +3,7 @@
  * week or per day, and the distribution of total demand over any number of days (lead time).
  */
 import { predict, predictTotal, totalDemandQuantile, type ForecastModel } from "../forecast/index.ts";
+import type { DemandDistribution } from "../inventory/index.ts";
 import type { ForecastPoint, ForecastResponse, ModelAccuracy } from "./insights.ts";
 
 const daysPerWeek = 7;
@@ -82,11 +83,6 @@ export function forecastResponse(
       p90: total.quantile(0.9) * scale,
     },
   };
-}
-
-export interface DemandDistribution {
-  readonly mean: number;
-  quantile(p: number): number;
 }
 
 /**

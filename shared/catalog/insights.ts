@@ -4,7 +4,7 @@
  * no text scraped from a web page ever reaches an LLM prompt.
  */
 import { Schema } from "effect";
-import { DecimalAmount } from "./product.ts";
+import { DecimalAmount } from "../money/index.ts";
 
 const Quantile = Schema.Number;
 

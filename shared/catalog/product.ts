@@ -3,28 +3,12 @@
  * Money is a decimal string with an ISO currency code, never a float.
  */
 import { Schema } from "effect";
+import { ProductId } from "../ids/index.ts";
+import { CurrencyCode, DecimalAmount } from "../money/index.ts";
 
-/** The rule for every key and code in procure (product ids, SKUs, analysis ids). */
-export const identifierRule = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit";
-
-/** An identifier Schema whose error names what it identifies, e.g. `identifier("a product id")`. */
-export function identifier(what: string) {
-  return Schema.String.pipe(
-    Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: () => `${what} is ${identifierRule}` }),
-  );
-}
-
-export const ProductId = identifier("a product id");
-
-export const DecimalAmount = Schema.String.pipe(
-  Schema.pattern(/^\d{1,10}(\.\d{1,4})?$/, {
-    message: () => 'expected a non-negative decimal string such as "12.50" (at most 4 decimals)',
-  }),
-);
-
-export const CurrencyCode = Schema.String.pipe(
-  Schema.pattern(/^[A-Z]{3}$/, { message: () => "expected an ISO 4217 currency code such as BRL or USD" }),
-);
+/** The identifier and money Schemas live in the leaf modules shared/ids and shared/money. */
+export { ProductId, identifier, identifierRule } from "../ids/index.ts";
+export { CurrencyCode, DecimalAmount } from "../money/index.ts";
 
 const Quantity = Schema.Number.pipe(
   Schema.int({ message: () => "expected a whole number" }),

@@ -28,6 +28,7 @@ const Environment = Schema.Struct({
   SERVICE_ADVERTISED_URL: Schema.optional(Schema.String),
   RESTATE_INGRESS_URL: Schema.optionalWith(Schema.String, { default: () => "http://127.0.0.1:8080" }),
   RESTATE_ADMIN_URL: Schema.optionalWith(Schema.String, { default: () => "http://127.0.0.1:9070" }),
+  RESTATE_BIND_PORT: Schema.optionalWith(Port, { default: () => 5122 }),
   RESTATE_START_SERVER: Schema.optionalWith(Schema.Literal("true", "false"), { default: () => "true" }),
   RESTATE_REGISTER_DEPLOYMENT: Schema.optionalWith(Schema.Literal("true", "false"), {
     default: () => "true",
@@ -53,6 +54,9 @@ const Environment = Schema.Struct({
   RETRAIN_DEBOUNCE_SECONDS: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.nonNegative()), {
     default: () => 10,
   }),
+  RETRY_WINDOW_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 900 }),
+  RETRY_MAX_INTERVAL_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 30 }),
+  RECONCILE_INTERVAL_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 300 }),
   SALES_EARLIEST_DATE: Schema.optionalWith(Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/)), {
     default: () => "1990-01-01",
   }),

@@ -4,7 +4,7 @@
  * the line number, the column name and the offending value.
  */
 import { Schema } from "effect";
-import { ProductId, identifierRule } from "../catalog/product.ts";
+import { ProductId, identifierRule } from "../ids/index.ts";
 
 export type FieldResult<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };

@@ -3,7 +3,7 @@
  * spaces and punctuation; column order free; extra columns ignored) and reading one record of it into
  * a validated sale line, or the list of problems with that record.
  */
-import { parseFixed4, type Fixed4 } from "./decimal.ts";
+import { parseFixed4, type Fixed4 } from "../money/index.ts";
 import type { SalesFormat } from "./schema.ts";
 import {
   checkDateWindow,

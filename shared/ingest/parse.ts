@@ -14,7 +14,7 @@
 import { Readable } from "node:stream";
 import { CsvError, parse, type Info } from "csv-parse";
 import { ChunkDecoder } from "./decode.ts";
-import { divideFixed4, formatFixed4, multiplyFixed4, type Fixed4 } from "./decimal.ts";
+import { divideFixed4, formatFixed4, multiplyFixed4, type Fixed4 } from "../money/index.ts";
 import type { DateWindow } from "./fields.ts";
 import { detectLayout, readLine, type Layout, type SaleLine } from "./formats.ts";
 import type { IngestSummary, ProductSummary, RowError, SaleRow, SalesFormat } from "./schema.ts";

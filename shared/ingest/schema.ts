@@ -3,7 +3,8 @@
  * summary of a parsed file (errors, per-product date ranges, content hash).
  */
 import { Schema } from "effect";
-import { DecimalAmount, ProductId } from "../catalog/product.ts";
+import { ProductId } from "../ids/index.ts";
+import { DecimalAmount } from "../money/index.ts";
 
 export const IsoDate = Schema.String.pipe(
   Schema.pattern(/^\d{4}-\d{2}-\d{2}$/, { message: () => "expected a date as YYYY-MM-DD" }),

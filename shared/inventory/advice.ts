@@ -4,6 +4,7 @@
  * service level, the order fills the gap to the order-up-to level, raised to the EOQ when costs are
  * known, then to the minimum order and a whole number of packs.
  */
+import { estimateAmount } from "../money/index.ts";
 import { probabilityAtMost, type DemandDistribution } from "./demand.ts";
 import { decodeOrThrow } from "./decode.ts";
 import { InventoryError } from "./errors.ts";
@@ -43,10 +44,6 @@ function checkedQuantile(demand: DemandDistribution, p: number, field: string): 
 function roundTo(value: number, decimals: number): number {
   const factor = 10 ** decimals;
   return Math.round(value * factor) / factor;
-}
-
-function money(value: number): string {
-  return Math.max(0, value).toFixed(2);
 }
 
 /** Whole units (at least 1), at least the minimum order, a multiple of the pack size. */
@@ -140,9 +137,9 @@ export function purchaseAdvice(demand: AdviceDemand, input: AdviceParametersInpu
     expectedCost = {
       currency: parameters.currency,
       batchQuantity: batch,
-      orderingPerYear: money(orderingPerYear),
-      holdingPerYear: money(holdingPerYear),
-      totalPerYear: money(orderingPerYear + holdingPerYear),
+      orderingPerYear: estimateAmount(orderingPerYear),
+      holdingPerYear: estimateAmount(holdingPerYear),
+      totalPerYear: estimateAmount(orderingPerYear + holdingPerYear),
     };
   }
 

@@ -3,7 +3,7 @@
  * (decoded at the boundary, defaults filled in), the advice itself and the classification rows.
  */
 import { Schema } from "effect";
-import { CurrencyCode, DecimalAmount } from "../catalog/product.ts";
+import { CurrencyCode, DecimalAmount } from "../money/index.ts";
 
 const NonNegative = Schema.Finite.pipe(
   Schema.nonNegative({ message: () => "expected a finite number >= 0" }),

@@ -8,7 +8,7 @@ import { pipeline, type Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import robotsParserModule from "robots-parser";
-import { Agent, request } from "undici";
+import { Agent, buildConnector, request } from "undici";
 import { AddressPolicy, ForbiddenAddressError, guardedLookup, validateSourceUrl } from "./address.ts";
 import { backoffDelayMs, parseRetryAfter } from "./backoff.ts";
 import { HostGate } from "./host-gate.ts";
@@ -198,7 +198,13 @@ function decodeText(bytes: Buffer, contentType: string | undefined): string {
 export function createFetcher(options: FetcherOptions): Fetcher {
   const policy = new AddressPolicy(options.allowPrivateHosts);
   const agent = new Agent({
-    connect: { timeout: options.connectTimeoutMs, lookup: guardedLookup(policy) },
+    connect: (connection, callback) => {
+      const port = Number(connection.port) || (connection.protocol === "https:" ? 443 : 80);
+      buildConnector({ timeout: options.connectTimeoutMs, lookup: guardedLookup(policy, port) })(
+        connection,
+        callback,
+      );
+    },
     headersTimeout: options.headersTimeoutMs,
     bodyTimeout: options.bodyTimeoutMs,
     connections: 4,

@@ -4,7 +4,7 @@
  * carries an amount and its availability is always "unknown": it is never a price of 0 nor out of stock.
  */
 import { Schema } from "effect";
-import { CurrencyCode, DecimalAmount } from "../catalog/product.ts";
+import { CurrencyCode, DecimalAmount } from "../money/index.ts";
 import { extractPrice, type ExtractionResult } from "../pricing/extract.ts";
 import type { FetchOutcome, Validators } from "./fetch.ts";
 

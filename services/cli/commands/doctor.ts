@@ -1,6 +1,6 @@
 /**
  * `procure doctor`: checks what a running installation needs — the Restate admin API, the
- * registered deployment (services product, ingestion, health), a real call through the ingress,
+ * registered deployment (every service of services/registry.ts), a real call through the ingress,
  * the database and its migrations — and prints one line per check with what to do about a failure.
  * The embedded database serves only the process that runs it, so it is checked through that
  * process's dashboard (`/healthz/database`); a DATABASE_URL is checked directly.
@@ -9,9 +9,10 @@ import type { Config } from "../../../shared/config/index.ts";
 import { connectDatabase } from "../../../shared/db/connection.ts";
 import { pendingMigrations } from "../../../shared/db/migrate.ts";
 import type { DatabaseHealth } from "../../edge/server.ts";
+import { serviceNames } from "../../registry.ts";
 import { ingressHeaders, type Command } from "../command.ts";
 
-export const requiredServices = ["product", "ingestion", "health"] as const;
+export const requiredServices = serviceNames;
 
 export interface CheckResult {
   readonly name: string;

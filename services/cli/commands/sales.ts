@@ -2,6 +2,7 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable, Transform } from "node:stream";
+import * as clients from "@restatedev/restate-sdk-clients";
 import { basename } from "node:path";
 import type { UploadResult } from "../../ingestion.ts";
 import type { IngestionService } from "../../ingestion.ts";
@@ -9,29 +10,60 @@ import { UsageError, ingressHeaders, printJson, type Command, type CommandContex
 import { localDashboardUrl } from "./doctor.ts";
 
 const pollIntervalMs = 500;
+const pollTimeoutMs = 15_000;
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** Polls the ingestion service until no retrain of the upload is queued; prints a progress line. */
+/** How long `procure upload` follows the retrains by default (seconds). */
+const defaultWaitSeconds = 1800;
+
+/**
+ * Polls the ingestion service until no retrain of the upload is queued, for at most `waitSeconds`
+ * (a poll that fails, e.g. while Restate restarts, is tried again); prints a progress line.
+ * Answers how many retrains failed, or "timeout".
+ */
 export async function followRetrains(
   context: CommandContext,
   uploadId: string,
   total: number,
-): Promise<number> {
+  waitSeconds = defaultWaitSeconds,
+): Promise<number | "timeout"> {
   const ingestion = context.ingress.serviceClient<IngestionService>({ name: "ingestion" });
+  const deadline = Date.now() + waitSeconds * 1000;
+  let last = "";
   for (;;) {
-    const progress = await ingestion.progress({ uploadId });
-    context.stderr.write(
-      `\rretrains: ${progress.done + progress.failed}/${total} finished (${progress.queued} queued, ${progress.failed} failed)   `,
-    );
-    if (progress.queued === 0) {
-      context.stderr.write("\n");
-      return progress.failed;
+    const call = ingestion.progress({ uploadId }, clients.rpc.opts({ timeout: pollTimeoutMs }));
+    const progress = await Promise.resolve(call).catch((error: unknown) => {
+      last = `progress unavailable (${error instanceof Error ? error.message : String(error)}), retrying`;
+      return undefined;
+    });
+    if (progress !== undefined) {
+      last = `${progress.done + progress.failed}/${total} finished (${progress.queued} queued, ${progress.failed} failed)`;
+      if (progress.queued === 0) {
+        context.stderr.write(`\rretrains: ${last}   \n`);
+        return progress.failed;
+      }
+    }
+    context.stderr.write(`\rretrains: ${last}   `);
+    if (Date.now() >= deadline) {
+      context.stderr.write(
+        `\nstopped waiting after ${waitSeconds} s: the retrains go on in the background; ` +
+          `follow them with \`procure progress ${uploadId}\`\n`,
+      );
+      return "timeout";
     }
     await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
   }
+}
+
+function waitOption(args: readonly string[]): number | undefined {
+  const index = args.indexOf("--wait");
+  if (index === -1) return undefined;
+  const seconds = Number(args[index + 1]);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError("--wait takes a number of seconds");
+  return seconds;
 }
 
 /**
@@ -75,9 +107,10 @@ function errorMessage(body: string): string {
 export const uploadCommand: Command = {
   name: "upload",
   summary: "upload a sales CSV (Superstore export or sku,date,quantity[,price]) and follow the retrains",
-  usage: "procure upload <file.csv> [--no-wait]",
+  usage: "procure upload <file.csv> [--no-wait | --wait SECONDS (default 1800)]",
   async run(args, context) {
-    const file = args.find((arg) => !arg.startsWith("--"));
+    const waitSeconds = waitOption(args);
+    const file = args.find((arg, index) => !arg.startsWith("--") && args[index - 1] !== "--wait");
     if (!file) throw new UsageError("missing the CSV file");
     const started = Date.now();
     const response = await uploadFile(context, file);
@@ -92,9 +125,10 @@ export const uploadCommand: Command = {
     );
     const failed =
       result.retrainsRequested > 0 && !args.includes("--no-wait")
-        ? await followRetrains(context, result.uploadId, result.retrainsRequested)
+        ? await followRetrains(context, result.uploadId, result.retrainsRequested, waitSeconds)
         : 0;
     printJson(context.stdout, { ...result, changedProducts: result.changedProducts.length });
+    if (failed === "timeout") return 3;
     return failed > 0 ? 1 : 0;
   },
 };

@@ -211,6 +211,20 @@ describe("fetchPage", () => {
     });
   });
 
+  it("refuses a redirect from an allow-listed shop to another port of the same host", async () => {
+    const other = await startSite({ "/admin": html("admin") });
+    const site = await startSite({
+      "/redirect": (_request, response) =>
+        response.writeHead(302, { location: `${other.origin}/admin` }).end(),
+    });
+    const client = fetcher({ allowPrivateHosts: [`127.0.0.1:${new URL(site.origin).port}`] });
+    expect(await client.fetchPage(`${site.origin}/redirect`)).toMatchObject({
+      kind: "forbidden_address",
+      message: expect.stringContaining(`on port ${new URL(other.origin).port}`),
+    });
+    expect(other.requests.filter((request) => request.path === "/admin")).toHaveLength(0);
+  });
+
   it("stops after five redirects", async () => {
     const site = await startSite({
       "/loop": (_request, response) => response.writeHead(302, { location: "/loop" }).end(),

@@ -70,7 +70,7 @@ export function testFetcher(overrides: Partial<FetcherOptions> = {}): Fetcher {
     bodyTimeoutMs: 300,
     maxBodyBytes: 10_000,
     maxRetries: 2,
-    allowPrivateHosts: ["127.0.0.1"],
+    allowPrivateHosts: ["127.0.0.1:*"],
     robotsCacheTtlMs: 60_000,
     retryBaseDelayMs: 10,
     maxRetryDelayMs: 2_000,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { divideFixed4, formatFixed4, multiplyFixed4, parseFixed4 } from "../../../shared/ingest/decimal.ts";
+import { divideFixed4, formatFixed4, multiplyFixed4, parseFixed4 } from "../../../shared/money/index.ts";
 
 const roundTrip = (text: string) => {
   const value = parseFixed4(text);

@@ -6,7 +6,7 @@ import {
   multiplyAmount,
   normaliseAmount,
   rangePosition,
-} from "../../../shared/agent/money.ts";
+} from "../../../shared/money/index.ts";
 
 describe("exact money", () => {
   it("multiplies a decimal price by a quantity without float error", () => {

@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { UploadResult } from "../../services/ingestion.ts";
+import { connectDatabase, type Database } from "../../shared/db/connection.ts";
+import {
+  eventually,
+  ingestionClient,
+  plainSalesCsv,
+  productClient,
+  unfinishedInvocations,
+  uniqueId,
+  uploadCsv,
+  waitForRetrains,
+} from "../support/clients.ts";
+import { startDatabaseProxy, type DatabaseProxy } from "../support/db-proxy.ts";
+import { expectSettled, killInvocation, pendingFor } from "../support/faults.ts";
+import { startShop, type Shop } from "../support/shop.ts";
+import { provisionDatabase, startStack, type Stack, type TestDatabase } from "../support/stack.ts";
+
+/**
+ * Its own stack whose database connections go through a TCP proxy that the tests cut. Retries are
+ * shortened (a 6 s window) so an outage of OUTAGE_SECONDS (default 12 s) outlasts them, as a
+ * 2-minute outage outlasts a production policy of ~1 minute: invocations get killed, and must heal.
+ */
+const outageMs = Number(process.env.OUTAGE_SECONDS ?? 12) * 1000;
+const healingEnv = {
+  RETRY_WINDOW_SECONDS: "6",
+  RETRY_MAX_INTERVAL_SECONDS: "1",
+  RECONCILE_INTERVAL_SECONDS: "3",
+  RETRAIN_DEBOUNCE_SECONDS: "3",
+};
+
+let database: TestDatabase;
+let proxy: DatabaseProxy;
+let stack: Stack;
+let shop: Shop;
+let db: Database;
+
+beforeAll(async () => {
+  database = await provisionDatabase();
+  proxy = await startDatabaseProxy();
+  const url = database.kind === "postgres" ? proxy.route(database.url) : database.url;
+  stack = await startStack({ database: { url, kind: database.kind }, env: healingEnv });
+  shop = await startShop();
+  db = connectDatabase(database.url, { maxConnections: 1 });
+});
+afterAll(async () => {
+  await db?.end();
+  await shop?.close();
+  await stack?.stop();
+  await proxy?.close();
+  await database?.drop();
+});
+
+async function upload(csv: string): Promise<UploadResult> {
+  const response = await uploadCsv(csv, stack.ingressUrl);
+  expect(response.status, response.body).toBe(200);
+  return JSON.parse(response.body) as UploadResult;
+}
+
+async function scheduledProduct(intervalSeconds: number) {
+  const id = uniqueId("HEAL");
+  const product = productClient(id, stack.ingressUrl);
+  await product.upsert({ name: "Chair", currency: "BRL" });
+  await product.addSource({ url: `${shop.url}/jsonld`, label: "shop" });
+  await product.startSchedule({ intervalSeconds });
+  return { id, product };
+}
+
+describe("self-healing after invocations are killed", () => {
+  it("startSchedule with the same interval re-arms a schedule whose pending scrape was killed", async () => {
+    const { id, product } = await scheduledProduct(600);
+    const armed = (await product.status()).schedule!;
+    await killInvocation(stack.adminUrl, armed.timerInvocationId!);
+    await eventually("the scrape to be killed", async () =>
+      (await pendingFor(stack.adminUrl, "scheduledScrape", id)) === 0 ? true : undefined,
+    );
+
+    const restarted = await product.startSchedule({ intervalSeconds: 600 });
+    expect(restarted.timerInvocationId).not.toBe(armed.timerInvocationId);
+    expect(await pendingFor(stack.adminUrl, "scheduledScrape", id)).toBe(1);
+    await product.stopSchedule();
+  });
+
+  it("the reconciler re-arms a killed schedule and a killed retrain without any request", async () => {
+    const { id, product } = await scheduledProduct(600);
+    const armed = (await product.status()).schedule!;
+    await killInvocation(stack.adminUrl, armed.timerInvocationId!);
+    await eventually("a new pending scrape", async () => {
+      const schedule = (await product.status()).schedule;
+      const rearmed = schedule?.timerInvocationId !== armed.timerInvocationId;
+      return rearmed && (await pendingFor(stack.adminUrl, "scheduledScrape", id)) === 1 ? true : undefined;
+    });
+
+    const sku = uniqueId("HEAL");
+    const result = await upload(plainSalesCsv([sku], 20));
+    const retrain = await eventually("the delayed retrain", async () => {
+      const [pending] = await unfinishedInvocations(sku, "retrain", stack.adminUrl);
+      return pending === undefined ? undefined : String(pending.id);
+    });
+    await killInvocation(stack.adminUrl, retrain);
+    expect(await waitForRetrains(result.uploadId, stack.ingressUrl, 30_000)).toMatchObject({
+      queued: 0,
+      done: 1,
+    });
+    expect((await productClient(sku, stack.ingressUrl).status()).model).not.toBeNull();
+    await product.stopSchedule();
+  });
+
+  it("fails an analysis left running by a workflow that no longer runs", async () => {
+    const analysisId = uniqueId("orphan");
+    await db`insert into analyses (id, status, mode, products, started_at)
+             values (${analysisId}, 'running', 'offline', '{}', now() - interval '1 minute')`;
+    await eventually("the analysis to be failed", async () => {
+      const [row] = await db`select status, error from analyses where id = ${analysisId}`;
+      return row?.status === "failed" ? row : undefined;
+    });
+  });
+});
+
+describe.skipIf(process.env.PROCURE_TEST_DATABASE === "pglite")("a database outage", () => {
+  it("longer than the retry window: retrains, schedules and uploads all finish afterwards", async () => {
+    const sku = uniqueId("OUT");
+    const first = await upload(plainSalesCsv([sku], 30));
+    await waitForRetrains(first.uploadId, stack.ingressUrl);
+    const { id: scheduled } = await scheduledProduct(2);
+
+    const second = await upload(plainSalesCsv([sku], 40));
+    expect(second.changedRows).toBe(20);
+    await proxy.cut();
+    // Meanwhile the retrain and the scheduled scrape run out of retries and are killed.
+    await new Promise((resolve) => setTimeout(resolve, outageMs));
+    await proxy.restore();
+
+    expect(await waitForRetrains(second.uploadId, stack.ingressUrl, 45_000)).toMatchObject({ queued: 0 });
+    const scrapedAfter = new Date().toISOString();
+    await eventually(
+      "a scheduled scrape after the outage",
+      async () => {
+        const at = (await productClient(scheduled, stack.ingressUrl).status()).lastScrape?.at;
+        return at !== undefined && at > scrapedAfter ? true : undefined;
+      },
+      30_000,
+    );
+    const third = await upload(plainSalesCsv([sku], 45));
+    expect(await waitForRetrains(third.uploadId, stack.ingressUrl, 30_000)).toMatchObject({
+      queued: 0,
+      done: 1,
+    });
+    expect((await productClient(sku, stack.ingressUrl).status()).model?.salesRows).toBe(90);
+    expect(await ingestionClient(stack.ingressUrl).progress({ uploadId: second.uploadId })).toMatchObject({
+      queued: 0,
+    });
+
+    const [sales] = await db`select count(*)::int as n from sales where product_id = ${sku}`;
+    expect(sales?.n).toBe(90);
+    await expectSettled({
+      db,
+      ingressUrl: stack.ingressUrl,
+      adminUrl: stack.adminUrl,
+      scheduled: [scheduled],
+    });
+  });
+});
