@@ -8,7 +8,7 @@ import { ACCEPTED_FORMATS, parseSalesCsv } from "../shared/ingest/index.ts";
 import type { DateWindow, IngestSummary, RowError } from "../shared/ingest/index.ts";
 import type { Database } from "../shared/db/connection.ts";
 import { closeUpload, openUpload, storedUpload } from "../shared/db/sales.ts";
-import { createStaging, mergeStaged, stageRows, stagedConflicts } from "../shared/db/staging.ts";
+import { createStaging, mergeStaged, refusedData, stageRows, stagedConflicts } from "../shared/db/staging.ts";
 
 export type UploadOutcome =
   | {
@@ -27,6 +27,8 @@ export type UploadOutcome =
       readonly format: string | null;
       readonly errorCount: number;
       readonly errors: readonly RowError[];
+      /** Why, when the database refused the data as a whole rather than named lines. */
+      readonly reason?: string;
     };
 
 export interface UploadRequest {
@@ -38,6 +40,7 @@ export interface UploadRequest {
 
 /** What a client is told about a rejected upload: every named bad line, and how many more. */
 export function rejectionMessage(outcome: Extract<UploadOutcome, { status: "rejected" }>): string {
+  if (outcome.reason !== undefined) return `upload rejected, nothing was stored: ${outcome.reason}`;
   const lines =
     outcome.errors.length > 0
       ? outcome.errors.map((error) => error.message)
@@ -134,6 +137,16 @@ export async function storeUpload(
         format: error.summary.format,
         errorCount: Math.max(error.summary.errorCount, 1),
         errors: error.summary.errors,
+      };
+    }
+    if (refusedData(error)) {
+      return {
+        status: "rejected",
+        uploadId: "",
+        format: null,
+        errorCount: 1,
+        errors: [],
+        reason: `the database refused the file's data (${error.message})`,
       };
     }
     throw error;

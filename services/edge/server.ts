@@ -297,7 +297,8 @@ export async function startEdge(
   const files = await loadStaticFiles();
   const api = createDashboardApi({ db: deps.db, ingressUrl: deps.config.RESTATE_INGRESS_URL });
 
-  const server = http.createServer((request, response) => {
+  // Uploads stream for as long as data keeps coming (an idle upload times out: see upload.ts).
+  const server = http.createServer({ requestTimeout: 0 }, (request, response) => {
     const url = new URL(request.url ?? "/", "http://edge");
     const handle = async () => {
       if (url.pathname === "/healthz") return sendJson(response, 200, { ok: true });

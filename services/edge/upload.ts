@@ -16,6 +16,9 @@ import type { IngestionService, UploadResult } from "../ingestion.ts";
 import { rejectionMessage, storeUpload } from "../ingestion-store.ts";
 import { credentialOf } from "./gateway.ts";
 
+/** An upload that sends nothing for this long is dropped (and rolled back). */
+const idleUploadMs = 120_000;
+
 export interface UploadDependencies {
   readonly config: Pick<
     Config,
@@ -46,6 +49,8 @@ export async function receiveUpload(
   // A cross-site form cannot send text/csv without a CORS preflight, which this server never grants.
   if (!/^text\/csv\b/i.test(request.headers["content-type"] ?? ""))
     return failure(415, "send the sales CSV as the request body with content-type: text/csv");
+  request.setTimeout(idleUploadMs);
+  request.once("end", () => request.setTimeout(0));
   const filename = request.headers["x-filename"];
   const outcome = await storeUpload(deps.db, request as AsyncIterable<Uint8Array>, {
     filename: typeof filename === "string" ? filename.slice(0, 255) : null,

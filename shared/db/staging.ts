@@ -6,6 +6,7 @@
  * rolls the transaction back, so staged rows of an unfinished upload never count and leave nothing
  * behind.
  */
+import postgres from "postgres";
 import type { SaleRow } from "../ingest/schema.ts";
 import type { Transaction } from "./connection.ts";
 
@@ -151,4 +152,9 @@ export async function mergeStaged(tx: Transaction, uploadId: string): Promise<Me
     createdProducts: created?.count ?? 0,
     asOf: merged?.asOf ?? null,
   };
+}
+
+/** A data exception or check violation: the same file would fail again, so retrying is pointless. */
+export function refusedData(error: unknown): error is postgres.PostgresError {
+  return error instanceof postgres.PostgresError && (error.code.startsWith("22") || error.code === "23514");
 }

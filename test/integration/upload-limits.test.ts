@@ -1,7 +1,14 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
 import type { UploadResult } from "../../services/ingestion.ts";
 import { storeUpload } from "../../services/ingestion-store.ts";
-import { plainSalesCsv, testDatabase, uniqueId, uploadCsv, waitForRetrains } from "../support/clients.ts";
+import {
+  eventually,
+  plainSalesCsv,
+  testDatabase,
+  uniqueId,
+  uploadCsv,
+  waitForRetrains,
+} from "../support/clients.ts";
 
 const db = testDatabase();
 afterAll(() => db.end());
@@ -73,6 +80,16 @@ describe("sales uploads refuse data they cannot store, at once and by line", () 
       `Row ID,Order Date,Product ID,Quantity\n1,1/2/2017,${uniqueId("R")},1\n1,1/3/2017,${uniqueId("R")},1\n`,
       /line 3: Row ID "1" repeats line 2/,
     );
+  });
+
+  it("rejects a day whose summed quantity the database cannot hold, without retrying", async () => {
+    const sku = uniqueId("HUGE");
+    const day = `${sku},2024-01-01,1000000000`;
+    await expectPromptRejection(
+      `sku,date,quantity\n${day}\n${day}\n${day}\n`,
+      /the database refused the file's data \(integer out of range\)/,
+    );
+    expect(await salesOf(sku)).toBe(0);
   });
 });
 
@@ -152,12 +169,14 @@ describe("POST /api/upload on the edge (streamed into the database)", () => {
       },
     });
     await expect(edgeUpload(body)).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The edge notices the broken stream and rolls the upload's transaction back.
+    await eventually("no upload transaction left open", async () => {
+      const [open] = await db`
+        select count(*)::int as count from pg_stat_activity
+        where datname = current_database() and state like 'idle in transaction%'`;
+      return open?.count === 0 ? true : undefined;
+    });
     expect(await salesOf(sku)).toBe(0);
-    const [open] = await db`
-      select count(*)::int as count from pg_stat_activity
-      where application_name = 'procure' and state = 'idle in transaction'`;
-    expect(open?.count).toBe(0);
   });
 });
 
