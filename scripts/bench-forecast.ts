@@ -62,10 +62,7 @@ function runTasks({ frequency, tasks, options }: WorkerInput): TaskResult[] {
 }
 
 function readCsv(file: string): Record<string, string>[] {
-  return parse(readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true }) as Record<
-    string,
-    string
-  >[];
+  return parse<Record<string, string>>(readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true });
 }
 
 function loadTasks(datasetDir: string): Omit<WorkerInput, "options"> {

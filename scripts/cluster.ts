@@ -21,7 +21,12 @@ async function main(): Promise<void> {
   const dataDir = resolve(config.PROCURE_DATA_DIR, "cluster");
   const ports = defaultClusterPorts;
   console.log(`starting 3 Restate nodes, 2 service replicas and HAProxy (logs in ${dataDir})…`);
-  const cluster = await startCluster({ ports, dataDir, databaseUrl: config.DATABASE_URL });
+  const cluster = await startCluster({
+    ports,
+    dataDir,
+    databaseUrl: config.DATABASE_URL,
+    supervise: (message) => console.log(`${new Date().toISOString()} ${message}`),
+  });
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -7,11 +7,14 @@ import http2 from "node:http2";
 import * as restate from "@restatedev/restate-sdk";
 import { log } from "../shared/runtime/log.ts";
 import type { ServiceDependencies } from "./dependencies.ts";
+import { createAlertsService } from "./alerts.ts";
 import { createAnalysisWorkflow } from "./analysis/index.ts";
 import { healthService } from "./health.ts";
 import { createIngestionService } from "./ingestion.ts";
 import { listen, type RunningServer } from "./runtime/listen.ts";
 import { invocationRetryPolicy } from "./options.ts";
+import { createOrderWorkflow } from "./orders/workflow.ts";
+import { createPurchasingService } from "./orders/purchasing.ts";
 import { createProductObject } from "./product/index.ts";
 import { createReconciler } from "./reconciler.ts";
 import { serviceNames, type ServiceName } from "./registry.ts";
@@ -25,7 +28,10 @@ function createServiceDefinitions(deps: ServiceDependencies) {
     scheduler: createSchedulerService(deps),
     analysis: createAnalysisWorkflow(deps),
     reconciler: createReconciler(deps),
+    order: createOrderWorkflow(deps),
+    purchasing: createPurchasingService(deps),
     health: healthService,
+    alerts: createAlertsService(deps),
   } satisfies { readonly [Name in ServiceName]: { readonly name: Name } };
   return serviceNames.map((name) => definitions[name]);
 }
@@ -33,7 +39,7 @@ function createServiceDefinitions(deps: ServiceDependencies) {
 /** Routes the SDK's logs into procure's structured log, without replayed duplicates. */
 const sdkLogger: restate.LoggerTransport = (meta, message, ...details) => {
   if (meta.replaying) return;
-  const level = meta.level === "trace" ? "debug" : meta.level;
+  const level = meta.level === restate.RestateLogLevel.TRACE ? "debug" : meta.level;
   const fields: Record<string, unknown> = { source: "restate-sdk" };
   if (meta.context) fields.invocation = meta.context.invocationTarget;
   if (meta.context) fields.invocationId = meta.context.invocationId;

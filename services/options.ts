@@ -1,6 +1,6 @@
 /** Shared Restate service options: error mapping, bounded retries, Schema-validated inputs. */
 import * as restate from "@restatedev/restate-sdk";
-import { Schema } from "effect";
+import { JSONSchema, Schema } from "effect";
 import { identifierRule } from "../shared/ids/index.ts";
 import type { Config } from "../shared/config/index.ts";
 import { InvalidRequestError, asTerminalError } from "./errors.ts";
@@ -50,9 +50,23 @@ export function stepRetries(
   };
 }
 
-/** An input serde that decodes JSON with an Effect Schema; a mismatch is a 400 naming the field. */
+/**
+ * An input serde that decodes JSON with an Effect Schema (a mismatch is a 400 naming the field) and
+ * publishes the Schema as JSON Schema, so Restate's generated OpenAPI shows the request body.
+ */
 export function schemaInput<A, I>(schema: Schema.Schema<A, I, never>): restate.Serde<A> {
-  return restate.serde.schema(Schema.standardSchemaV1(schema)) as restate.Serde<A>;
+  const validating: restate.Serde<A> = restate.serde.schema(Schema.standardSchemaV1(schema));
+  return {
+    contentType: validating.contentType ?? "application/json",
+    jsonSchema: JSONSchema.make(schema),
+    serialize: (value) => validating.serialize(value),
+    deserialize: (data) => validating.deserialize(data),
+  };
+}
+
+/** An output serde (plain JSON) that publishes the response's Schema as JSON Schema in the OpenAPI. */
+export function schemaOutput<A, I>(schema: Schema.Schema<A, I, never>): restate.Serde<A> {
+  return new restate.serde.JsonSerde<A>(JSONSchema.make(schema));
 }
 
 /** The key of an object or workflow invocation, checked against its Schema (a 400 naming the key when invalid). */
@@ -61,8 +75,9 @@ export function checkedKey(
   schema: Schema.Schema<string>,
   what: string,
 ): string {
-  if (!Schema.is(schema)(ctx.key)) {
+  const key = ctx.key;
+  if (!Schema.is(schema)(key)) {
     throw new InvalidRequestError(`${what} "${ctx.key}" is invalid: use ${identifierRule}`);
   }
-  return ctx.key;
+  return key;
 }

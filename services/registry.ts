@@ -5,12 +5,27 @@
  * checks every name is registered. No imports, so the CLI and the handlers can use it without cycles.
  */
 export const serviceRegistry = {
-  product: { keyed: true, readOnly: ["status", "forecast", "advice", "sources", "bestPrice"] },
+  product: {
+    keyed: true,
+    readOnly: [
+      "status",
+      "forecast",
+      "advice",
+      "sources",
+      "bestPrice",
+      "alerts",
+      "modelHistory",
+      "forecastHistory",
+    ],
+  },
   ingestion: { keyed: false, readOnly: ["progress"] },
   scheduler: { keyed: false, readOnly: [] },
   analysis: { keyed: true, readOnly: ["status", "report"] },
   reconciler: { keyed: true, readOnly: [] },
+  order: { keyed: true, readOnly: ["show"] },
+  purchasing: { keyed: false, readOnly: ["list"] },
   health: { keyed: false, readOnly: ["ping"] },
+  alerts: { keyed: false, readOnly: ["rules", "list", "accuracy"] },
 } as const satisfies Readonly<
   Record<string, { readonly keyed: boolean; readonly readOnly: readonly string[] }>
 >;

@@ -8,6 +8,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
+import { createConnection } from "node:net";
 import { join, resolve } from "node:path";
 import {
   registerDeployment,
@@ -38,6 +39,11 @@ export interface ClusterOptions {
   readonly replicaEnv?: Readonly<Record<string, string>>;
   /** Partitions of a newly provisioned cluster (Restate's default is 24). */
   readonly partitions?: number;
+  /**
+   * When set, a node or replica that exits on its own (not through stop or the kill controls)
+   * is started again after a short pause, and each such event is reported here.
+   */
+  readonly supervise?: (message: string) => void;
 }
 
 export interface Cluster {
@@ -55,6 +61,8 @@ export interface Cluster {
   startNode(index: number): Promise<void>;
   killReplica(index: number): Promise<void>;
   startReplica(index: number): Promise<void>;
+  /** Requests (HTTP/2 streams: invocations) each replica's endpoint has taken, from HAProxy. */
+  streamsPerReplica(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -100,6 +108,17 @@ async function startHaproxy(configFile: string, logFile: string): Promise<ChildP
   return child;
 }
 
+/** One command on HAProxy's stats socket; answers its whole reply. */
+function askHaproxy(socket: string, command: string): Promise<string> {
+  return new Promise((resolveReply, reject) => {
+    const connection = createConnection(socket, () => connection.end(`${command}\n`));
+    let reply = "";
+    connection.on("data", (chunk: Buffer) => (reply += chunk.toString()));
+    connection.once("end", () => resolveReply(reply));
+    connection.once("error", reject);
+  });
+}
+
 /** Starts one service replica and resolves once it printed that it is up. */
 async function startReplicaProcess(env: NodeJS.ProcessEnv, logFile: string): Promise<ChildProcess> {
   const child = spawnTied(process.execPath, ["--import", "tsx", "services/main.ts"], env, logFile);
@@ -123,7 +142,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const urls = balancedUrls(ports);
   await mkdir(dataDir, { recursive: true });
   const haproxyFile = join(dataDir, "haproxy.cfg");
-  await writeFile(haproxyFile, haproxyConfig(ports));
+  const statsSocket = join(dataDir, "haproxy.sock");
+  await writeFile(haproxyFile, haproxyConfig(ports, { statsSocket }));
   const haproxy = await startHaproxy(haproxyFile, join(dataDir, "haproxy.log"));
 
   const nodes: (RestateServer | undefined)[] = ports.nodes.map(() => undefined);
@@ -132,7 +152,27 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const nodeAdminUrl = (index: number) => `http://127.0.0.1:${ports.nodes[index]?.admin}`;
   const nodeIngressUrl = (index: number) => `http://127.0.0.1:${ports.nodes[index]?.ingress}`;
 
-  const startNode = async (index: number) => {
+  let stopping = false;
+  const deliberate = new WeakSet<ChildProcess>();
+  const superviseChild = (child: ChildProcess, name: string, restart: () => Promise<void>) => {
+    const report = options.supervise;
+    if (report === undefined) return;
+    child.once("exit", (code, signal) => {
+      if (stopping || deliberate.has(child)) return;
+      report(
+        `${name} exited (${signal ?? `code ${code}`}); starting it again (log: ${join(dataDir, `${name}.log`)})`,
+      );
+      setTimeout(() => {
+        if (stopping) return;
+        restart().then(
+          () => report(`${name} is back`),
+          (error: unknown) => report(`${name} could not be started again: ${String(error)}`),
+        );
+      }, 2_000);
+    });
+  };
+
+  const startNode = async (index: number): Promise<void> => {
     nodes[index] = await startRestateServer({
       configFile: join(projectRoot, "restate.toml"),
       workingDir: projectRoot,
@@ -140,10 +180,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       logFile: join(dataDir, `${nodeName(index)}.log`),
       env: restateNodeEnv(ports, index, { partitions: options.partitions }),
     });
+    superviseChild(nodes[index].process, nodeName(index), () => startNode(index));
     await waitForAdmin(nodeAdminUrl(index), 120_000);
   };
-  const startReplica = async (index: number) => {
-    replicas[index] = await startReplicaProcess(
+  const startReplica = async (index: number): Promise<void> => {
+    const replica = await startReplicaProcess(
       {
         ...process.env,
         DATABASE_URL: options.databaseUrl,
@@ -153,10 +194,17 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       },
       join(dataDir, `${replicaName(index)}.log`),
     );
+    replicas[index] = replica;
+    superviseChild(replica, replicaName(index), () => startReplica(index));
+  };
+  const killDeliberately = async (child: ChildProcess | undefined) => {
+    if (child !== undefined) deliberate.add(child);
+    await terminate(child, "SIGKILL");
   };
   const stop = async () => {
+    stopping = true;
     await Promise.all(replicas.map((replica) => terminate(replica, "SIGTERM")));
-    await Promise.all(nodes.map((node) => node?.stop()));
+    await Promise.all(nodes.map(async (node) => node?.stop()));
     await terminate(haproxy, "SIGTERM");
   };
 
@@ -182,10 +230,22 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     },
     replicaPid: (index) => (running(replicas[index]) ? replicas[index]?.pid : undefined),
     nodeDataDir,
-    killNode: (index) => terminate(nodes[index]?.process, "SIGKILL"),
+    killNode: (index) => killDeliberately(nodes[index]?.process),
     startNode,
-    killReplica: (index) => terminate(replicas[index], "SIGKILL"),
+    killReplica: (index) => killDeliberately(replicas[index]),
     startReplica,
+    streamsPerReplica: async () => {
+      const rows = (await askHaproxy(statsSocket, "show stat")).split("\n");
+      const header = rows[0]?.replace(/^# /, "").split(",") ?? [];
+      const column = (name: string) => header.indexOf(name);
+      const counts: Record<string, number> = {};
+      for (const row of rows.slice(1).map((line) => line.split(","))) {
+        if (row[column("pxname")] !== "procure_services") continue;
+        const server = row[column("svname")] ?? "";
+        if (server !== "FRONTEND" && server !== "BACKEND") counts[server] = Number(row[column("stot")]);
+      }
+      return counts;
+    },
     stop,
   };
 }

@@ -81,8 +81,6 @@ export function restateNodeEnv(
     RESTATE_BIFROST__DEFAULT_PROVIDER: "replicated",
     RESTATE_METADATA_SERVER__TYPE: "replicated",
     RESTATE_METADATA_CLIENT__ADDRESSES: JSON.stringify(ports.nodes.map(nodeUrl)),
-    // Three nodes share one machine: bound RocksDB's memory (the default is 2 GiB per node).
-    RESTATE_ROCKSDB_TOTAL_MEMORY_SIZE: "512 MiB",
     ...(options.partitions === undefined
       ? {}
       : { RESTATE_DEFAULT_NUM_PARTITIONS: String(options.partitions) }),
@@ -184,7 +182,7 @@ function backends(ports: ClusterPorts): Backend[] {
  */
 export function haproxyConfig(
   ports: ClusterPorts,
-  options: { readonly bindHost?: string; readonly dockerDns?: boolean } = {},
+  options: { readonly bindHost?: string; readonly dockerDns?: boolean; readonly statsSocket?: string } = {},
 ): string {
   const bindHost = options.bindHost ?? loopback;
   // In compose, servers are container names: resolve them through Docker's DNS, at start-up and
@@ -193,6 +191,8 @@ export function haproxyConfig(
   const lines = [
     "global",
     "  maxconn 4096",
+    // Per-server counters for operators and the chaos test: `echo "show stat" | socat - <socket>`.
+    ...(options.statsSocket ? [`  stats socket ${options.statsSocket} mode 600 level user`] : []),
     ...(options.dockerDns
       ? ["", "resolvers docker", "  nameserver docker 127.0.0.11:53", "  hold valid 10s"]
       : []),

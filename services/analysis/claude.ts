@@ -58,7 +58,7 @@ export function createClaudeCall(settings: ClaudeSettings): ClaudeCall {
     } catch (error) {
       if (
         error instanceof Anthropic.APIError &&
-        error.status !== undefined &&
+        typeof error.status === "number" &&
         permanentStatuses.has(error.status)
       )
         throw new restate.TerminalError(`Claude refused the request (${error.status}): ${error.message}`, {

@@ -24,7 +24,7 @@ import type { Database } from "../../shared/db/connection.ts";
 import { listProducts } from "../../shared/db/products.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
-import { checkedKey, schemaInput, serviceOptions } from "../options.ts";
+import { checkedKey, schemaInput, serviceOptions, stepRetries } from "../options.ts";
 import type { ProductObject } from "../product/index.ts";
 import { analysisWorkflowName, productObjectName } from "../registry.ts";
 import { createClaudeCall, type ClaudeCall } from "./claude.ts";
@@ -143,18 +143,12 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
           const analysisId = analysisKey(ctx);
           const limits = { ...defaultLimits, ...input.limits };
           const startedAt = new Date(await ctx.date.now()).toISOString();
-          const start = await ctx.run("record start", async () => {
-            const mode: AnalysisMode = config.ANTHROPIC_API_KEY === undefined ? "offline" : "claude";
-            const products = await productsToScan(db, input.products);
-            await recordAnalysisStart(db, { id: analysisId, mode, products, startedAt });
-            return { mode, products, model: mode === "claude" ? config.ANTHROPIC_MODEL : null };
-          });
           let progress: AnalysisProgress = {
             analysisId,
             status: "running",
             phase: "starting",
-            mode: start.mode,
-            scanned: start.products,
+            mode: "offline",
+            scanned: input.products ?? [],
             flagged: [],
             analysed: [],
             usage: null,
@@ -162,8 +156,19 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
             finishedAt: null,
             error: null,
           };
-          ctx.set("progress", progress);
           try {
+            const start = await ctx.run(
+              "record start",
+              async () => {
+                const mode: AnalysisMode = config.ANTHROPIC_API_KEY === undefined ? "offline" : "claude";
+                const products = await productsToScan(db, input.products);
+                await recordAnalysisStart(db, { id: analysisId, mode, products, startedAt });
+                return { mode, products, model: mode === "claude" ? config.ANTHROPIC_MODEL : null };
+              },
+              stepRetries(config, 0.5),
+            );
+            progress = { ...progress, mode: start.mode, scanned: start.products };
+            ctx.set("progress", progress);
             const team = await runTeam({
               productIds: start.products,
               reads: productReads(ctx),
@@ -193,10 +198,17 @@ export function createAnalysisWorkflow(deps: ServiceDependencies) {
           } catch (error) {
             if (!(error instanceof restate.TerminalError)) throw error;
             const finishedAt = new Date(await ctx.date.now()).toISOString();
-            await ctx.run("record failure", () =>
-              recordAnalysisFailure(db, { id: analysisId, error: error.message, finishedAt }),
-            );
             ctx.set("progress", { ...progress, status: "failed", finishedAt, error: error.message });
+            // If the database cannot take it now, the reconciler records it later.
+            await ctx
+              .run(
+                "record failure",
+                () => recordAnalysisFailure(db, { id: analysisId, error: error.message, finishedAt }),
+                stepRetries(config, 0.3),
+              )
+              .catch((recording: unknown) => {
+                if (!(recording instanceof restate.TerminalError)) throw recording;
+              });
             throw error;
           }
         },

@@ -6,6 +6,7 @@ import "../../shared/runtime/polyfill.ts";
 import * as clients from "@restatedev/restate-sdk-clients";
 import { loadConfig } from "../../shared/config/index.ts";
 import { UsageError, ingressHeaders, type Command } from "./command.ts";
+import { accuracyCommand, alertsCommand, modelCommand } from "./commands/alerts.ts";
 import { analyseCommand, analysisCommand } from "./commands/analyse.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { adviceCommand, bestPriceCommand, forecastCommand } from "./commands/insights.ts";
@@ -16,6 +17,7 @@ import {
   scrapeCommand,
   sourcesCommand,
 } from "./commands/prices.ts";
+import { orderCommand, supplierCommand } from "./commands/orders.ts";
 import { createCommand, showCommand, stockCommand, updateCommand } from "./commands/products.ts";
 import { progressCommand, uploadCommand } from "./commands/sales.ts";
 
@@ -34,6 +36,11 @@ const commands: readonly Command[] = [
   scheduleCommand,
   analyseCommand,
   analysisCommand,
+  alertsCommand,
+  modelCommand,
+  accuracyCommand,
+  orderCommand,
+  supplierCommand,
   parsePriceCommand,
   extractPriceCommand,
   doctorCommand,

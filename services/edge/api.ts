@@ -1,7 +1,7 @@
 /**
  * The dashboard's read-only JSON API: products with stock status and stock-out risk, one
  * product's weekly sales, forecast with its interval band, advice and price history, and the
- * latest analysis reports. History comes from Postgres; forecast, advice and best price from
+ * latest analysis reports, purchase orders with their lines and timeline. History comes from Postgres; forecast, advice and best price from
  * the product object's shared handlers through the Restate ingress.
  */
 import * as clients from "@restatedev/restate-sdk-clients";
@@ -16,6 +16,7 @@ import {
   type AnalysisSummary,
   type WeeklySales,
 } from "../../shared/db/dashboard.ts";
+import { findOrder, listOrders, type OrderRecord, type OrderSummary } from "../../shared/db/orders.ts";
 import { listSources, priceHistory, type PricePoint } from "../../shared/db/prices.ts";
 import { findProduct, listProducts } from "../../shared/db/products.ts";
 import type { ProductObject } from "../product/index.ts";
@@ -61,6 +62,8 @@ export interface ProductDetail {
     readonly sources: readonly { readonly id: number; readonly label: string; readonly active: boolean }[];
     readonly points: readonly PricePoint[];
   };
+  /** The latest purchase orders with a line for this product. */
+  readonly orders: readonly OrderSummary[];
 }
 
 async function read<T>(call: () => PromiseLike<T>): Promise<Read<T>> {
@@ -81,6 +84,8 @@ export interface DashboardApi {
   product(id: string): Promise<ProductDetail | undefined>;
   analyses(limit: number): Promise<readonly AnalysisSummary[]>;
   analysis(id: string): Promise<AnalysisRecord | undefined>;
+  orders(limit: number): Promise<readonly OrderSummary[]>;
+  order(id: string): Promise<OrderRecord | undefined>;
 }
 
 export function createDashboardApi(deps: {
@@ -124,13 +129,14 @@ export function createDashboardApi(deps: {
       const product = await findProduct(db, id);
       if (product === undefined) return undefined;
       const object = productObject(id);
-      const [sales, forecast, advice, bestPrice, sources, points] = await Promise.all([
+      const [sales, forecast, advice, bestPrice, sources, points, orders] = await Promise.all([
         weeklySales(db, id),
         read(() => object.forecast({ unit: "week", horizon: forecastHorizonWeeks })),
         read(() => object.advice({})),
         read(() => object.bestPrice()),
         listSources(db, id),
         priceHistory(db, id),
+        listOrders(db, { productId: id, limit: 10 }),
       ]);
       return {
         product,
@@ -143,10 +149,13 @@ export function createDashboardApi(deps: {
           sources: sources.map((source) => ({ id: source.id, label: source.label, active: source.active })),
           points,
         },
+        orders,
       };
     },
 
     analyses: (limit) => latestAnalyses(db, limit),
     analysis: (id) => findAnalysis(db, id),
+    orders: (limit) => listOrders(db, { limit }),
+    order: (id) => findOrder(db, id),
   };
 }

@@ -1,8 +1,10 @@
 /**
  * The authenticated gateway to the Restate ingress: `/api/ingress/<service>/<key?>/<handler>[/send]`
- * names one handler of a known service. Read-only handlers are open; every other call needs the
- * API key (a bearer token, or the dashboard's session cookie from the same origin). Only the
- * request's body and a few content headers travel on to Restate — never the key or cookies.
+ * names one handler of a known service (services/registry.ts). Read-only handlers are open; every
+ * other call needs the API key (a bearer token, or the dashboard's session cookie from the same
+ * origin) — or, without a key, must come from the same origin with a JSON body or the client header,
+ * so a cross-site form cannot change data. Only the request's body and a few content headers travel
+ * on to Restate — never the key or cookies.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
@@ -21,7 +23,7 @@ export interface IngressTarget {
 
 export type ParsedTarget =
   | { readonly ok: true; readonly target: IngressTarget }
-  | { readonly ok: false; readonly status: 404; readonly message: string };
+  | { readonly ok: false; readonly status: 400 | 404; readonly message: string };
 
 /** Parses the path after `/api/ingress/` into a handler of a known service. */
 export function parseIngressTarget(path: string): ParsedTarget {
@@ -29,7 +31,7 @@ export function parseIngressTarget(path: string): ParsedTarget {
   try {
     segments = path.split("/").map((segment) => decodeURIComponent(segment));
   } catch {
-    return { ok: false, status: 404, message: "the path is not valid percent-encoding" };
+    return { ok: false, status: 400, message: "the path is not valid percent-encoding" };
   }
   const send = segments.at(-1) === "send";
   if (send) segments = segments.slice(0, -1);
@@ -121,15 +123,43 @@ export function credentialOf(headers: IncomingHttpHeaders, apiKey: string): Cred
 }
 
 export type Authorization =
-  { readonly allowed: true } | { readonly allowed: false; readonly status: 401; readonly message: string };
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly status: 401 | 403; readonly message: string };
 
-/** Read-only calls are open; any other call needs the key whenever one is configured. */
+/**
+ * The header scripts send with a non-JSON body (an upload) to show they are not a cross-site form:
+ * a browser sends it cross-origin only after a CORS preflight, which the edge never grants.
+ */
+export const clientHeader = "x-procure-client";
+
+/** Without a key, a call that changes data must come from this origin, as JSON or with the client header. */
+function sameOriginCall(headers: IncomingHttpHeaders): Authorization {
+  const site = headers["sec-fetch-site"];
+  if (crossOrigin(headers) || site === "cross-site" || site === "same-site")
+    return {
+      allowed: false,
+      status: 403,
+      message:
+        "calls from another site that change data are refused: use the dashboard's own page or a script",
+    };
+  const mediaType = (headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (mediaType !== "application/json" && headers[clientHeader] === undefined)
+    return {
+      allowed: false,
+      status: 403,
+      message: `calls that change data need a JSON body (content-type: application/json) or the header "${clientHeader}: <your client's name>"`,
+    };
+  return { allowed: true };
+}
+
+/** Read-only calls are open; any other call needs the key when one is configured, else the same origin. */
 export function authorize(
   target: IngressTarget,
   headers: IncomingHttpHeaders,
   apiKey: string | undefined,
 ): Authorization {
-  if (target.readOnly || apiKey === undefined) return { allowed: true };
+  if (target.readOnly) return { allowed: true };
+  if (apiKey === undefined) return sameOriginCall(headers);
   if (credentialOf(headers, apiKey) !== "none") return { allowed: true };
   return {
     allowed: false,

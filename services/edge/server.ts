@@ -6,6 +6,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { extname, join } from "node:path";
+import { Transform, type Readable } from "node:stream";
 import { Either, Schema } from "effect";
 import { request as ingressRequest } from "undici";
 import type { Config } from "../../shared/config/index.ts";
@@ -15,6 +16,7 @@ import { listen, type RunningServer } from "../runtime/listen.ts";
 import { log } from "../../shared/runtime/log.ts";
 import { createDashboardApi, type DashboardApi } from "./api.ts";
 import { receiveUpload } from "./upload.ts";
+import { errorBody, upstreamErrorBody } from "./errors.ts";
 import {
   authorize,
   credentialOf,
@@ -55,6 +57,8 @@ const securityHeaders = {
 };
 
 const maxPageSize = 100;
+/** The largest body passed to the ingress: Restate's `ingress.request-size-limit` in restate.toml. */
+export const maxIngressBodyBytes = 64 * 1024 * 1024;
 const maxSessionBody = 4096;
 const SessionRequest = Schema.Struct({ apiKey: Schema.String.pipe(Schema.maxLength(1024)) });
 
@@ -88,10 +92,10 @@ function sendJson(
 }
 
 function sendError(response: ServerResponse, status: number, message: string) {
-  sendJson(response, status, { error: message });
+  sendJson(response, status, errorBody(status, message));
 }
 
-async function loadStaticFiles(): Promise<Map<string, { readonly type: string; readonly body: Buffer }>> {
+async function loadStaticFiles(): Promise<StaticFiles> {
   const files = new Map<string, { type: string; body: Buffer }>();
   for (const name of await readdir(publicDir)) {
     const type = contentTypes[extname(name)];
@@ -172,13 +176,41 @@ async function handleSession(request: IncomingMessage, response: ServerResponse,
   );
 }
 
-async function forwardToIngress(
-  request: IncomingMessage,
-  response: ServerResponse,
-  path: string,
-  deps: EdgeDependencies,
-) {
-  if (request.method !== "POST") return sendError(response, 405, "ingress calls are POST requests");
+/** A path segment, decoded; malformed percent-encoding is the client's mistake (400). */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new RequestError(400, "the path is not valid percent-encoding");
+  }
+}
+
+/** The request body, refused with a 413 once it passes `limit` bytes (announced or streamed). */
+function boundedBody(request: IncomingMessage, limit: number): Readable {
+  const announced = Number(request.headers["content-length"] ?? 0);
+  if (announced > limit) throw new RequestError(413, `the request body is larger than ${limit} bytes`);
+  let size = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > limit) done(new RequestError(413, `the request body is larger than ${limit} bytes`));
+      else done(null, chunk);
+    },
+  });
+  request.once("error", (error) => counter.destroy(error));
+  return request.pipe(counter);
+}
+
+/** The RequestError that ended a forwarded call, if the cause was the client's request body. */
+function requestErrorIn(error: unknown): RequestError | undefined {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof RequestError) return cause;
+  }
+  return undefined;
+}
+
+async function forwardToIngress(exchange: Exchange, path: string) {
+  const { request, response, deps } = exchange;
   const parsed = parseIngressTarget(path);
   if (!parsed.ok) return sendError(response, parsed.status, parsed.message);
   const { target } = parsed;
@@ -188,6 +220,7 @@ async function forwardToIngress(
       service: target.service,
       handler: target.handler,
       remote: request.socket.remoteAddress,
+      origin: request.headers.origin,
     });
     return sendError(response, decision.status, decision.message);
   }
@@ -201,17 +234,29 @@ async function forwardToIngress(
   const upstream = await ingressRequest(new URL(ingressPath(target), deps.config.RESTATE_INGRESS_URL), {
     method: "POST",
     headers,
-    body: request,
+    body: boundedBody(request, maxIngressBodyBytes),
     signal: aborted.signal,
+  }).catch((error: unknown) => {
+    throw requestErrorIn(error) ?? error;
   });
   const passed: Record<string, string> = {};
   for (const name of forwardedResponseHeaders) {
     const value = upstream.headers[name];
     if (typeof value === "string") passed[name] = value;
   }
-  response.writeHead(upstream.statusCode, { ...securityHeaders, "cache-control": "no-store", ...passed });
-  for await (const chunk of upstream.body) response.write(chunk);
-  response.end();
+  if (upstream.statusCode >= 400) {
+    const body = upstreamErrorBody(upstream.statusCode, (await upstream.body.text()).slice(0, 64 * 1024));
+    sendJson(
+      response,
+      upstream.statusCode,
+      body,
+      "x-restate-id" in passed ? { "x-restate-id": passed["x-restate-id"] } : {},
+    );
+  } else {
+    response.writeHead(upstream.statusCode, { ...securityHeaders, "cache-control": "no-store", ...passed });
+    for await (const chunk of upstream.body) response.write(chunk);
+    response.end();
+  }
   if (!target.readOnly)
     log.info("ingress call", {
       service: target.service,
@@ -220,51 +265,136 @@ async function forwardToIngress(
     });
 }
 
-async function handleApi(
-  request: IncomingMessage,
-  response: ServerResponse,
-  url: URL,
-  deps: EdgeDependencies,
-  api: DashboardApi,
-) {
-  const path = url.pathname;
-  if (path.startsWith("/api/ingress/"))
-    return forwardToIngress(request, response, path.slice("/api/ingress/".length), deps);
-  if (path === "/api/session") return handleSession(request, response, deps.config.PROCURE_API_KEY);
-  if (path === "/api/upload") {
-    const reply = await receiveUpload(request, deps);
-    return sendJson(response, reply.status, reply.body);
-  }
-  if (request.method !== "GET") return sendError(response, 405, `${path} is read-only: use GET`);
-  if (path === "/api/products") {
-    const search = url.searchParams.get("search")?.trim().slice(0, 100);
-    return sendJson(
-      response,
-      200,
-      await api.products({
-        ...(search ? { search } : {}),
-        limit: integerParameter(url.searchParams, "limit", 25, maxPageSize),
-        offset: integerParameter(url.searchParams, "offset", 0, 1_000_000),
-      }),
-    );
-  }
-  if (path === "/api/analyses")
-    return sendJson(response, 200, {
-      analyses: await api.analyses(integerParameter(url.searchParams, "limit", 10, maxPageSize)),
-    });
-  const item = /^\/api\/(products|analyses)\/([^/]+)$/.exec(path);
-  if (item !== null) {
-    const id = decodeURIComponent(item[2]!);
-    const found = item[1] === "products" ? await api.product(id) : await api.analysis(id);
-    if (found === undefined)
-      return sendError(
+/** One request as the routes see it. */
+interface Exchange {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly url: URL;
+  readonly deps: EdgeDependencies;
+  readonly api: DashboardApi;
+}
+
+interface Route {
+  readonly path: RegExp;
+  /** Allowed methods; any other is a 405 with this route's hint. */
+  readonly methods: readonly string[] | "any";
+  readonly hint?: string;
+  /** Called with the path's captured groups, still percent-encoded. */
+  readonly handle: (exchange: Exchange, ...captured: string[]) => Promise<void> | void;
+}
+
+/** Every path the edge answers besides its static files, first match wins. */
+const routes: readonly Route[] = [
+  { path: /^\/healthz$/, methods: "any", handle: ({ response }) => sendJson(response, 200, { ok: true }) },
+  {
+    path: /^\/healthz\/database$/,
+    methods: "any",
+    handle: async ({ response, deps }) => sendJson(response, 200, await databaseHealth(deps.db)),
+  },
+  {
+    path: /^\/api\/ingress\/(.*)$/,
+    methods: ["POST"],
+    hint: "ingress calls are POST requests",
+    handle: (exchange, path) => forwardToIngress(exchange, path),
+  },
+  {
+    path: /^\/api\/session$/,
+    methods: ["GET", "POST", "DELETE"],
+    hint: "use GET, POST or DELETE on /api/session",
+    handle: ({ request, response, deps }) => handleSession(request, response, deps.config.PROCURE_API_KEY),
+  },
+  {
+    path: /^\/api\/upload$/,
+    methods: ["POST"],
+    hint: "uploads are POST requests with a text/csv body",
+    handle: async ({ request, response, deps }) => {
+      const reply = await receiveUpload(request, deps);
+      if (reply.status === 200) sendJson(response, 200, reply.body);
+      else sendError(response, reply.status, reply.error);
+    },
+  },
+  {
+    path: /^\/api\/products$/,
+    methods: ["GET"],
+    handle: async ({ response, url, api }) => {
+      const search = url.searchParams.get("search")?.trim().slice(0, 100);
+      sendJson(
         response,
-        404,
-        `${item[1] === "products" ? "product" : "analysis"} "${id}" does not exist`,
+        200,
+        await api.products({
+          ...(search ? { search } : {}),
+          limit: integerParameter(url.searchParams, "limit", 25, maxPageSize),
+          offset: integerParameter(url.searchParams, "offset", 0, 1_000_000),
+        }),
       );
-    return sendJson(response, 200, found);
+    },
+  },
+  {
+    path: /^\/api\/analyses$/,
+    methods: ["GET"],
+    handle: async ({ response, url, api }) =>
+      sendJson(response, 200, {
+        analyses: await api.analyses(integerParameter(url.searchParams, "limit", 10, maxPageSize)),
+      }),
+  },
+  {
+    path: /^\/api\/products\/([^/]+)$/,
+    methods: ["GET"],
+    handle: async ({ response, api }, encodedId) => {
+      const id = decodedSegment(encodedId);
+      const found = await api.product(id);
+      if (found === undefined) return sendError(response, 404, `product "${id}" does not exist`);
+      sendJson(response, 200, found);
+    },
+  },
+  {
+    path: /^\/api\/orders$/,
+    methods: ["GET"],
+    handle: async ({ response, url, api }) =>
+      sendJson(response, 200, {
+        orders: await api.orders(integerParameter(url.searchParams, "limit", 50, maxPageSize)),
+      }),
+  },
+  {
+    path: /^\/api\/orders\/([^/]+)$/,
+    methods: ["GET"],
+    handle: async ({ response, api }, encodedId) => {
+      const id = decodedSegment(encodedId);
+      const found = await api.order(id);
+      if (found === undefined) return sendError(response, 404, `order "${id}" does not exist`);
+      sendJson(response, 200, found);
+    },
+  },
+  {
+    path: /^\/api\/analyses\/([^/]+)$/,
+    methods: ["GET"],
+    handle: async ({ response, api }, encodedId) => {
+      const id = decodedSegment(encodedId);
+      const found = await api.analysis(id);
+      if (found === undefined) return sendError(response, 404, `analysis "${id}" does not exist`);
+      sendJson(response, 200, found);
+    },
+  },
+];
+
+type StaticFiles = ReadonlyMap<string, { readonly type: string; readonly body: Buffer }>;
+
+async function route(exchange: Exchange, files: StaticFiles): Promise<void> {
+  const { request, response, url } = exchange;
+  const method = request.method ?? "GET";
+  for (const candidate of routes) {
+    const match = candidate.path.exec(url.pathname);
+    if (match === null) continue;
+    if (candidate.methods !== "any" && !candidate.methods.includes(method))
+      return sendError(response, 405, candidate.hint ?? `${url.pathname} is read-only: use GET`);
+    return candidate.handle(exchange, ...match.slice(1).map((group) => group ?? ""));
   }
-  return sendError(response, 404, `no API at ${path}`);
+  if (url.pathname.startsWith("/api/")) return sendError(response, 404, `no API at ${url.pathname}`);
+  const file = files.get(url.pathname);
+  if (file === undefined || (method !== "GET" && method !== "HEAD"))
+    return sendError(response, 404, `nothing at ${url.pathname}`);
+  response.writeHead(200, { ...securityHeaders, "content-type": file.type, "cache-control": "no-cache" });
+  response.end(method === "HEAD" ? undefined : file.body);
 }
 
 /** What `procure doctor` asks when the database is the embedded one (it serves this process only). */
@@ -299,19 +429,20 @@ export async function startEdge(
 
   // Uploads stream for as long as data keeps coming (an idle upload times out: see upload.ts).
   const server = http.createServer({ requestTimeout: 0 }, (request, response) => {
-    const url = new URL(request.url ?? "/", "http://edge");
-    const handle = async () => {
-      if (url.pathname === "/healthz") return sendJson(response, 200, { ok: true });
-      if (url.pathname === "/healthz/database") return sendJson(response, 200, await databaseHealth(deps.db));
-      if (url.pathname.startsWith("/api/")) return handleApi(request, response, url, deps, api);
-      const file = files.get(url.pathname);
-      if (file === undefined || (request.method !== "GET" && request.method !== "HEAD"))
-        return sendError(response, 404, `nothing at ${url.pathname}`);
-      response.writeHead(200, { ...securityHeaders, "content-type": file.type, "cache-control": "no-cache" });
-      response.end(request.method === "HEAD" ? undefined : file.body);
-    };
-    handle().catch((error: unknown) => {
-      if (error instanceof RequestError) return sendError(response, error.status, error.message);
+    let url: URL;
+    try {
+      url = new URL(request.url ?? "/", "http://edge");
+    } catch {
+      return sendError(response, 400, "the request path is not a valid URL");
+    }
+    route({ request, response, url, deps, api }, files).catch((error: unknown) => {
+      if (error instanceof RequestError) {
+        // Read what the client still sends, so it sees the answer rather than a broken pipe.
+        request.unpipe().resume();
+        if (!response.headersSent) sendError(response, error.status, error.message);
+        else response.destroy();
+        return;
+      }
       log.error("dashboard request failed", {
         method: request.method,
         path: url.pathname,

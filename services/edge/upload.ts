@@ -29,17 +29,16 @@ export interface UploadDependencies {
 
 export type UploadReply =
   | { readonly status: 200; readonly body: UploadResult }
-  | { readonly status: 400 | 401 | 405 | 415 | 502; readonly body: { readonly error: string } };
+  | { readonly status: 400 | 401 | 415 | 502; readonly error: string };
 
-function failure(status: 400 | 401 | 405 | 415 | 502, error: string): UploadReply {
-  return { status, body: { error } };
+function failure(status: 400 | 401 | 415 | 502, error: string): UploadReply {
+  return { status, error };
 }
 
 export async function receiveUpload(
   request: IncomingMessage,
   deps: UploadDependencies,
 ): Promise<UploadReply> {
-  if (request.method !== "POST") return failure(405, "uploads are POST requests");
   const apiKey = deps.config.PROCURE_API_KEY;
   if (apiKey !== undefined && credentialOf(request.headers, apiKey) === "none")
     return failure(

@@ -4,13 +4,14 @@ import {
   ProductId,
   ProductProfileInput,
   StockInput,
+  Product,
   applyProfile,
-  type Product,
 } from "../../shared/catalog/product.ts";
 import { findProduct, saveProduct, updateStock } from "../../shared/db/products.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
-import { checkedKey, schemaInput } from "../options.ts";
+import { evaluateAlerts } from "./alerts.ts";
+import { checkedKey, schemaInput, schemaOutput } from "../options.ts";
 import type { ModelPointer, ProductState, RetrainState, ScheduleState, ScrapeSummary } from "./state.ts";
 
 export interface ProductStatus {
@@ -39,7 +40,7 @@ export async function loadProduct(
 export function catalogHandlers(deps: ServiceDependencies) {
   return {
     upsert: restate.handlers.object.exclusive(
-      { input: schemaInput(ProductProfileInput) },
+      { input: schemaInput(ProductProfileInput), output: schemaOutput(Product) },
       async (ctx: restate.ObjectContext<ProductState>, input: ProductProfileInput): Promise<Product> => {
         const id = productKey(ctx);
         const saved = await ctx.run("save product", async () =>
@@ -51,7 +52,7 @@ export function catalogHandlers(deps: ServiceDependencies) {
     ),
 
     setStock: restate.handlers.object.exclusive(
-      { input: schemaInput(StockInput) },
+      { input: schemaInput(StockInput), output: schemaOutput(Product) },
       async (ctx: restate.ObjectContext<ProductState>, input: StockInput): Promise<Product> => {
         const id = productKey(ctx);
         const updated = await ctx.run(
@@ -59,6 +60,7 @@ export function catalogHandlers(deps: ServiceDependencies) {
           async () => (await updateStock(deps.db, id, input.stock)) ?? null,
         );
         if (updated === null) throw new NotFoundError(`product "${id}" does not exist`);
+        await evaluateAlerts(ctx, deps);
         return updated;
       },
     ),

@@ -10,15 +10,17 @@ import { forecastResponse } from "../../shared/catalog/forecast-view.ts";
 import {
   AdviceRequest,
   ForecastRequest,
-  type AdviceResponse,
-  type ForecastResponse,
+  AdviceResponse,
+  ForecastResponse,
 } from "../../shared/catalog/insights.ts";
+import { openOrderQuantity } from "../../shared/db/orders.ts";
 import { latestObservations } from "../../shared/db/prices.ts";
 import { recentSalesValues, settleRetrains } from "../../shared/db/sales.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { NotFoundError } from "../errors.ts";
-import { schemaInput, stepRetries } from "../options.ts";
+import { schemaInput, schemaOutput, stepRetries } from "../options.ts";
 import { armedInvocationPending } from "../runtime/invocations.ts";
+import { evaluateAlerts, holdModelToAccount } from "./alerts.ts";
 import { loadProduct, productKey } from "./catalog.ts";
 import { productObjectName } from "../registry.ts";
 import type { ProductObject } from "./index.ts";
@@ -27,6 +29,23 @@ import type { ModelPointer, ProductState, RetrainState } from "./state.ts";
 
 const RetrainRequest = Schema.Struct({ uploadId: Schema.optionalWith(Schema.String, { exact: true }) });
 type RetrainRequest = typeof RetrainRequest.Type;
+
+/** The training step gave up (e.g. the database stayed down): worth another run later. */
+type Unavailable = { readonly outcome: "unavailable"; readonly error: string };
+
+/** Runs in a row that could not train before the upload's retrain requests are failed. */
+const maxUnavailableRuns = 3;
+
+/** How the product's queued retrain requests end; null: they stay queued for another run. */
+function settlementOf(
+  result: TrainingOutcome | Unavailable,
+  failures: number,
+): { readonly status: "done" | "failed"; readonly error?: string } | null {
+  if (result.outcome === "trained" || result.outcome === "no_sales") return { status: "done" };
+  if (result.outcome === "failed" || failures >= maxUnavailableRuns)
+    return { status: "failed", error: result.error };
+  return null;
+}
 
 /** A debounced retrain that has not run this long after its due time is checked with Restate. */
 const retrainGraceMs = 5_000;
@@ -75,6 +94,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         _request: RetrainRequest,
       ): Promise<{ scheduled: boolean }> => {
         productKey(ctx);
+        await holdModelToAccount(ctx, deps);
         const retrain = (await ctx.get("retrain")) ?? idleRetrain;
         if (retrain.scheduled && (await armedRetrainPending(ctx, retrain))) return { scheduled: false };
         const handle = ctx
@@ -97,50 +117,54 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         const runId = ctx.rand.uuidv4();
         const result = await ctx
           .run("fit and store model", () => trainAndStore(deps, id, runId, startedAt), trainingRetries)
-          .catch((error: unknown): TrainingOutcome => {
-            // Retries exhausted (e.g. the database stayed down): record the failure rather than
-            // leave the upload's retrain queued forever.
-            if (error instanceof restate.TerminalError) return { outcome: "failed", error: error.message };
+          .catch((error: unknown): Unavailable => {
+            if (error instanceof restate.TerminalError)
+              return { outcome: "unavailable", error: error.message };
             throw error;
           });
         if (result.outcome === "trained") ctx.set("model", result.pointer);
-        // When even this cannot be written, the requests stay queued and the reconciler asks for
-        // another retrain once the database answers again.
-        const unsettled = await ctx
-          .run(
-            "settle retrain requests",
-            async () => {
-              await settleRetrains(
-                deps.db,
-                id,
-                result.outcome === "failed" ? { status: "failed", error: result.error } : { status: "done" },
-              );
-              return null;
-            },
-            trainingRetries,
-          )
-          .catch((error: unknown) => {
-            if (error instanceof restate.TerminalError)
-              return `the outcome was not recorded: ${error.message}`;
-            throw error;
-          });
         const previous = (await ctx.get("retrain")) ?? idleRetrain;
+        const failures = result.outcome === "unavailable" ? (previous.failures ?? 0) + 1 : 0;
+        const settlement = settlementOf(result, failures);
+        // When the requests cannot be settled now (database down), they stay queued and the
+        // reconciler asks for another retrain.
+        const unsettled =
+          settlement === null
+            ? `retried later (${failures} of ${maxUnavailableRuns} runs could not train)`
+            : await ctx
+                .run(
+                  "settle retrain requests",
+                  async () => {
+                    await settleRetrains(deps.db, id, settlement);
+                    return null;
+                  },
+                  trainingRetries,
+                )
+                .catch((error: unknown) => {
+                  if (error instanceof restate.TerminalError)
+                    return `the outcome was not recorded, retried later: ${error.message}`;
+                  throw error;
+                });
+        const failed = result.outcome === "failed" || result.outcome === "unavailable";
         const retrain: RetrainState = {
           scheduled: false,
           invocationId: null,
           requestedAt: previous.requestedAt,
           lastRunAt: startedAt,
-          lastOutcome: unsettled === null ? result.outcome : "failed",
-          lastError: result.outcome === "failed" ? result.error : unsettled,
+          lastOutcome: failed || unsettled !== null ? "failed" : result.outcome,
+          lastError:
+            [failed ? result.error : null, unsettled].filter((text) => text !== null).join("; ") || null,
+          failures,
           runs: previous.runs + 1,
         };
         ctx.set("retrain", retrain);
+        await evaluateAlerts(ctx, deps);
         return retrain;
       },
     ),
 
     forecast: restate.handlers.object.shared(
-      { input: schemaInput(ForecastRequest) },
+      { input: schemaInput(ForecastRequest), output: schemaOutput(ForecastResponse) },
       async (
         ctx: restate.ObjectSharedContext<ProductState>,
         request: ForecastRequest,
@@ -156,7 +180,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
     ),
 
     advice: restate.handlers.object.shared(
-      { input: schemaInput(AdviceRequest) },
+      { input: schemaInput(AdviceRequest), output: schemaOutput(AdviceResponse) },
       async (
         ctx: restate.ObjectSharedContext<ProductState>,
         request: AdviceRequest,
@@ -165,10 +189,11 @@ export function forecastingHandlers(deps: ServiceDependencies) {
         const pointer = await currentModel(ctx);
         const now = await ctx.date.now();
         return ctx.run("purchase advice", async () => {
-          const [model, observations, salesValues] = await Promise.all([
+          const [model, observations, salesValues, onOrder] = await Promise.all([
             loadModel(deps, pointer.path),
             latestObservations(deps.db, product.id),
             recentSalesValues(deps.db),
+            openOrderQuantity(deps.db, product.id),
           ]);
           return adviceResponse({
             product,
@@ -177,6 +202,7 @@ export function forecastingHandlers(deps: ServiceDependencies) {
             bestPrice: bestQuote(observations, product.currency, now),
             salesValues,
             demandCv: pointer.demandCv,
+            onOrder,
           });
         });
       },

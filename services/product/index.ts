@@ -8,10 +8,13 @@ import * as restate from "@restatedev/restate-sdk";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { serviceOptions } from "../options.ts";
 import { productObjectName } from "../registry.ts";
+import { alertHandlers } from "./alerts.ts";
 import { catalogHandlers } from "./catalog.ts";
 import { forecastingHandlers } from "./forecasting.ts";
 import { healingHandlers } from "./healing.ts";
+import { modelHistoryHandlers } from "./model-history.ts";
 import { pricingHandlers } from "./pricing.ts";
+import { receivingHandlers } from "./receiving.ts";
 
 export { productObjectName };
 
@@ -23,6 +26,9 @@ export function createProductObject(deps: ServiceDependencies) {
       ...forecastingHandlers(deps),
       ...pricingHandlers(deps),
       ...healingHandlers(deps),
+      ...alertHandlers(deps),
+      ...modelHistoryHandlers(deps),
+      ...receivingHandlers(deps),
     },
     options: serviceOptions,
   });

@@ -6,7 +6,7 @@
 import * as restate from "@restatedev/restate-sdk";
 import { Schema } from "effect";
 import { bestQuote, quoteOf } from "../../shared/catalog/best-price.ts";
-import type { BestPriceResponse } from "../../shared/catalog/insights.ts";
+import { BestPriceResponse } from "../../shared/catalog/insights.ts";
 import {
   addSource,
   deactivateSource,
@@ -23,7 +23,8 @@ import { AddressPolicy, validateSourceUrl } from "../../shared/scrape/address.ts
 import { scrapeSource } from "../../shared/scrape/scrape-source.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
-import { schemaInput } from "../options.ts";
+import { schemaInput, schemaOutput } from "../options.ts";
+import { evaluateAlerts } from "./alerts.ts";
 import { loadProduct, productKey } from "./catalog.ts";
 import { productObjectName } from "../registry.ts";
 import type { ProductObject } from "./index.ts";
@@ -124,6 +125,7 @@ async function scrapeOnce(ctx: Ctx, deps: ServiceDependencies): Promise<ScrapeSu
     failed,
   };
   ctx.set("lastScrape", summary);
+  await evaluateAlerts(ctx, deps);
   return summary;
 }
 
@@ -236,6 +238,7 @@ export function pricingHandlers(deps: ServiceDependencies) {
     ),
 
     bestPrice: restate.handlers.object.shared(
+      { output: schemaOutput(BestPriceResponse) },
       async (ctx: restate.ObjectSharedContext<ProductState>): Promise<BestPriceResponse> => {
         const product = await loadProduct(ctx, deps);
         const now = await ctx.date.now();

@@ -26,6 +26,8 @@ export interface RetrainState {
   readonly lastRunAt: string | null;
   readonly lastOutcome: "trained" | "no_sales" | "failed" | null;
   readonly lastError: string | null;
+  /** Runs in a row whose training step gave up (e.g. the database was down). */
+  readonly failures?: number;
   readonly runs: number;
 }
 

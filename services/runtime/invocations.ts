@@ -61,7 +61,10 @@ export async function objectStates(
     adminUrl,
     `select service_key, value_utf8 from state where service_name = '${checkedName(service)}' and key = '${checkedName(key)}'`,
   );
-  return rows.map((row) => ({ key: String(row.service_key), value: JSON.parse(String(row.value_utf8)) }));
+  return rows.map((row) => ({
+    key: String(row.service_key),
+    value: JSON.parse(String(row.value_utf8)) as unknown,
+  }));
 }
 
 /**

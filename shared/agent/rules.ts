@@ -36,7 +36,7 @@ function stockoutReasons(advice: AdviceResponse): Reason[] {
   const reasons: Reason[] = [];
   if (advice.daysOfCover !== null && advice.daysOfCover < advice.leadTimeDays) {
     reasons.push({
-      text: `stock of ${advice.stock} covers ${round(advice.daysOfCover, 1)} days, less than the ${advice.leadTimeDays}-day lead time`,
+      text: `stock of ${advice.stock}${advice.onOrder > 0 ? ` (+${advice.onOrder} on order)` : ""} covers ${round(advice.daysOfCover, 1)} days, less than the ${advice.leadTimeDays}-day lead time`,
       figures: {
         stock: advice.stock,
         daysOfCover: round(advice.daysOfCover),

@@ -32,6 +32,8 @@ export interface AdviceInputs {
   /** Recent sales value of every product (for ABC) and this product's demand CV (for XYZ). */
   readonly salesValues: readonly { readonly productId: string; readonly value: number }[];
   readonly demandCv: number | null;
+  /** Units on open purchase orders, not yet received. */
+  readonly onOrder: number;
 }
 
 export function adviceResponse(inputs: AdviceInputs): AdviceResponse {
@@ -56,6 +58,7 @@ export function adviceResponse(inputs: AdviceInputs): AdviceResponse {
     },
     {
       onHand: product.stock,
+      onOrder: inputs.onOrder,
       leadTimeDays: product.leadTimeDays,
       reviewPeriodDays,
       serviceLevel,
@@ -78,6 +81,7 @@ export function adviceResponse(inputs: AdviceInputs): AdviceResponse {
   return {
     productId: product.id,
     stock: product.stock,
+    onOrder: inputs.onOrder,
     leadTimeDays: product.leadTimeDays,
     reviewPeriodDays,
     serviceLevel,

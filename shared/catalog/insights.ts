@@ -102,6 +102,8 @@ export type AdviceRequest = typeof AdviceRequest.Type;
 export const AdviceResponse = Schema.Struct({
   productId: Schema.String,
   stock: Schema.Number,
+  /** Units on open purchase orders, not yet received: part of the inventory position. */
+  onOrder: Schema.Number,
   leadTimeDays: Schema.Number,
   reviewPeriodDays: Schema.Number,
   serviceLevel: Schema.Number,

@@ -54,6 +54,11 @@ const Environment = Schema.Struct({
   RETRAIN_DEBOUNCE_SECONDS: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.nonNegative()), {
     default: () => 10,
   }),
+  DRIFT_TRACKING_SIGNAL: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.positive()), {
+    default: () => 4,
+  }),
+  ALERT_WEBHOOK_URLS: Schema.optionalWith(CommaList, { default: () => [] }),
+  ALERT_WEBHOOK_SECRET: Schema.optional(Schema.String.pipe(Schema.minLength(16))),
   RETRY_WINDOW_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 900 }),
   RETRY_MAX_INTERVAL_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 30 }),
   RECONCILE_INTERVAL_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 300 }),
@@ -69,6 +74,12 @@ const Environment = Schema.Struct({
   ANTHROPIC_API_KEY: Schema.optional(Schema.String),
   ANTHROPIC_BASE_URL: Schema.optional(Schema.String),
   ANTHROPIC_MODEL: Schema.optionalWith(Schema.String, { default: () => "claude-sonnet-4-5" }),
+  ORDER_APPROVAL_TIMEOUT_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 14 * 24 * 60 * 60 }),
+  ORDER_DELIVERY_GIVE_UP_HOURS: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.positive()), {
+    default: () => 72,
+  }),
+  SMTP_URL: Schema.optional(Schema.String.pipe(Schema.pattern(/^smtps?:\/\//))),
+  SMTP_FROM: Schema.optionalWith(Schema.String, { default: () => "procure <orders@localhost>" }),
   LOG_LEVEL: Schema.optionalWith(Schema.Literal("debug", "info", "warn", "error"), { default: () => "info" }),
 });
 

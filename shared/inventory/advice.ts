@@ -161,7 +161,7 @@ export function purchaseAdvice(demand: AdviceDemand, input: AdviceParametersInpu
     orderUpToLevel: roundTo(orderUpToLevel, 2),
     economicOrderQuantity: economicOrderQuantity === null ? null : roundTo(economicOrderQuantity, 2),
     suggestedOrderQuantity,
-    daysOfCover: dailyDemand > 0 ? roundTo(parameters.onHand / dailyDemand, 1) : null,
+    daysOfCover: dailyDemand > 0 ? roundTo(inventoryPosition / dailyDemand, 1) : null,
     stockoutRisk: roundTo(stockoutRisk, 6),
     stockoutRiskAfterOrder: roundTo(stockoutRiskAfterOrder, 6),
     expectedCost,

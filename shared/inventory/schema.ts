@@ -85,7 +85,7 @@ export const PurchaseAdvice = Schema.Struct({
   orderUpToLevel: NonNegative,
   economicOrderQuantity: Schema.NullOr(NonNegative),
   suggestedOrderQuantity: Schema.NonNegativeInt,
-  /** On hand / daily demand mean; null when no demand is expected. */
+  /** Inventory position (on hand + on order) / daily demand mean; null when no demand is expected. */
   daysOfCover: Schema.NullOr(NonNegative),
   /** P(lead-time demand > inventory position): running out before an order placed now arrives. */
   stockoutRisk: Probability,

@@ -129,7 +129,7 @@ function isJsonObject(value: Json | undefined): value is JsonObject {
 
 function asList(value: Json | undefined): readonly Json[] {
   if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value as Json];
+  return Array.isArray(value) ? (value as readonly Json[]) : [value];
 }
 
 function textOf(value: Json | undefined): string | undefined {

@@ -10,6 +10,9 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { UploadResult } from "../../services/ingestion.ts";
 import type { ProductPage } from "../../services/edge/api.ts";
+import { clientHeader } from "../../services/edge/gateway.ts";
+import { maxIngressBodyBytes } from "../../services/edge/server.ts";
+import { serviceNames } from "../../services/registry.ts";
 import { plainSalesCsv, uniqueId, waitForRetrains } from "../support/clients.ts";
 import {
   freePort,
@@ -41,7 +44,7 @@ async function call(
 async function upload(base: string, csv: string, headers: Record<string, string> = {}) {
   return call(base, "/api/ingress/ingestion/upload", {
     method: "POST",
-    headers: { "content-type": "text/csv", ...headers },
+    headers: { "content-type": "text/csv", [clientHeader]: "test", ...headers },
     body: csv,
   });
 }
@@ -124,7 +127,7 @@ describe("dashboard API (shared stack, no API key: local development)", () => {
   it("answers 404 for an unknown product and 400 for a bad page size", async () => {
     const missing = await call(dashboardUrl, "/api/products/no-such-product");
     expect(missing.status).toBe(404);
-    expect(missing.json()).toEqual({ error: 'product "no-such-product" does not exist' });
+    expect(missing.json()).toEqual({ error: 'product "no-such-product" does not exist', code: "not_found" });
     expect((await call(dashboardUrl, "/api/products?limit=5000")).status).toBe(400);
     expect((await call(dashboardUrl, "/api/products?limit=-1")).status).toBe(400);
   });
@@ -135,6 +138,81 @@ describe("dashboard API (shared stack, no API key: local development)", () => {
     const ping = await call(dashboardUrl, "/api/ingress/health/ping", { method: "POST" });
     expect(ping.status).toBe(200);
     expect(ping.json()).toMatchObject({ ok: true });
+  });
+
+  it("refuses a cross-site form that would change data (403, nothing stored), and a body without JSON or the client header", async () => {
+    const sku = uniqueId("csrf");
+    const host = new URL(dashboardUrl).host;
+    const form = (headers: Record<string, string>) =>
+      call(dashboardUrl, `/api/ingress/product/${sku}/upsert`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body: "name=pwned",
+      });
+    const crossSite = await form({ origin: "http://evil.example" });
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.json()).toMatchObject({ code: "forbidden" });
+    expect((await form({ origin: `http://${host}` })).status).toBe(403);
+    for (const handler of ["scrape", "retrain", "stopSchedule"]) {
+      const call_ = await call(dashboardUrl, `/api/ingress/product/${sku}/${handler}`, {
+        method: "POST",
+        headers: { origin: "http://evil.example", "content-type": "text/plain" },
+        body: "{}",
+      });
+      expect(call_.status, handler).toBe(403);
+    }
+    expect((await call(dashboardUrl, `/api/products/${sku}`)).status).toBe(404);
+
+    const sameOrigin = await call(dashboardUrl, `/api/ingress/product/${sku}/upsert`, {
+      method: "POST",
+      headers: { origin: `http://${host}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Same-origin product" }),
+    });
+    expect(sameOrigin.status, sameOrigin.text).toBe(200);
+  });
+
+  it("answers a body over the ingress limit with 413, whether its size is announced or streamed", async () => {
+    const tooLarge = Buffer.alloc(maxIngressBodyBytes + 1024, "a");
+    const announced = await upload(dashboardUrl, tooLarge.toString("latin1"));
+    expect(announced.status).toBe(413);
+    expect(announced.json()).toMatchObject({ code: "payload_too_large" });
+    const chunk = Buffer.alloc(1024 * 1024, "a");
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > maxIngressBodyBytes) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const streamed = await fetch(new URL("/api/ingress/ingestion/upload", dashboardUrl), {
+      method: "POST",
+      headers: { "content-type": "text/csv", [clientHeader]: "test" },
+      body: stream,
+      duplex: "half",
+    });
+    expect(streamed.status).toBe(413);
+    expect(await streamed.json()).toMatchObject({ code: "payload_too_large" });
+  });
+
+  it("answers malformed percent-encoding with 400 and errors without stack traces", async () => {
+    for (const [path, method] of [
+      ["/api/products/%E0%A4%A", "GET"],
+      ["/api/analyses/%E0%A4%A", "GET"],
+      ["/api/ingress/product/%E0%A4%A/status", "POST"],
+    ] as const) {
+      const response = await call(dashboardUrl, path, { method });
+      expect(response.status, path).toBe(400);
+      expect(response.json()).toMatchObject({ code: "bad_request" });
+    }
+    const invalid = await call(dashboardUrl, `/api/ingress/product/${uniqueId("bad")}/upsert`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
+    expect(invalid.status).toBe(400);
+    expect(Object.keys(invalid.json() as object).sort()).toEqual(["code", "error"]);
+    expect(invalid.text).not.toMatch(/\n\s+at\s|\.ts:\d|\.js:\d/);
   });
 
   it("reports that no sign-in is needed", async () => {
@@ -174,7 +252,7 @@ describe("procure doctor (shared stack)", () => {
     });
     expect(result.stdout.split("\n").filter((line) => line.startsWith("✓"))).toHaveLength(5);
     expect(result.stdout).toContain(
-      "✓ deployment registered: services product, ingestion, health registered",
+      `✓ deployment registered: services ${serviceNames.join(", ")} registered`,
     );
     expect(result.code).toBe(0);
   });
@@ -375,7 +453,7 @@ describe("dashboard with PROCURE_API_KEY and signed Restate requests (private st
         expect(await page.locator("h1").textContent()).toContain(sku);
         expect(await page.locator("#demand svg polyline").count()).toBe(2);
         expect(await page.locator("#demand svg polygon").count()).toBe(1);
-        expect(await page.locator("#advice .figure").count()).toBe(6);
+        expect(await page.locator("#advice .figure").count()).toBe(7);
         await page.screenshot({ path: join(screenshots, "product.png"), fullPage: true });
       });
 

@@ -1,7 +1,15 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import * as clients from "@restatedev/restate-sdk-clients";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { uploadCommand } from "../../services/cli/commands/sales.ts";
+import { loadConfig } from "../../shared/config/index.ts";
 import type { UploadResult } from "../../services/ingestion.ts";
 import { connectDatabase, type Database } from "../../shared/db/connection.ts";
 import {
+  adminQuery,
   eventually,
   ingestionClient,
   plainSalesCsv,
@@ -117,8 +125,48 @@ describe("self-healing after invocations are killed", () => {
   });
 });
 
-describe.skipIf(process.env.PROCURE_TEST_DATABASE === "pglite")("a database outage", () => {
-  it("longer than the retry window: retrains, schedules and uploads all finish afterwards", async () => {
+describe("procure upload", () => {
+  it("stops following the retrains after --wait seconds, says so, and exits with 3", async () => {
+    const file = join(await mkdtemp(join(tmpdir(), "procure-heal-")), "sales.csv");
+    await writeFile(file, plainSalesCsv([uniqueId("WAIT")], 10));
+    let stderr = "";
+    const errors = new PassThrough().on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await uploadCommand.run([file, "--wait", "1"], {
+      config: loadConfig({ RESTATE_INGRESS_URL: stack.ingressUrl }),
+      ingress: clients.connect({ url: stack.ingressUrl }),
+      stdout: new PassThrough().resume(),
+      stderr: errors,
+      stdin: new PassThrough(),
+    });
+    // The retrain is debounced for 3 s here: it cannot have finished within the 1 s wait.
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/stopped waiting after 1 s: .*procure progress [0-9a-f]{64}/);
+  });
+});
+
+/** The outage tests cut a proxy to PostgreSQL; the embedded PGlite has none in front of it. */
+describe("a database outage", () => {
+  it("shorter than the retry window: an upload sent while the database is down is stored once it is back", async (context) => {
+    if (database.kind !== "postgres") context.skip();
+    const sku = uniqueId("RIDE");
+    await proxy.cut();
+    const pending = uploadCsv(plainSalesCsv([sku], 25), stack.ingressUrl);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await proxy.restore();
+    const response = await pending;
+    expect(response.status, response.body).toBe(200);
+    const result = JSON.parse(response.body) as UploadResult;
+    expect(result).toMatchObject({ status: "stored", changedRows: 50 });
+    expect(await waitForRetrains(result.uploadId, stack.ingressUrl, 30_000)).toMatchObject({
+      queued: 0,
+      done: 1,
+    });
+    const [sales] = await db`select count(*)::int as n from sales where product_id = ${sku}`;
+    expect(sales?.n).toBe(50);
+  });
+
+  it("longer than the retry window: retrains, schedules and uploads all finish afterwards", async (context) => {
+    if (database.kind !== "postgres") context.skip();
     const sku = uniqueId("OUT");
     const first = await upload(plainSalesCsv([sku], 30));
     await waitForRetrains(first.uploadId, stack.ingressUrl);
@@ -127,8 +175,21 @@ describe.skipIf(process.env.PROCURE_TEST_DATABASE === "pglite")("a database outa
     const second = await upload(plainSalesCsv([sku], 40));
     expect(second.changedRows).toBe(20);
     await proxy.cut();
-    // Meanwhile the retrain and the scheduled scrape run out of retries and are killed.
-    await new Promise((resolve) => setTimeout(resolve, outageMs));
+    const cutAt = Date.now();
+    // The outage outlasts the retries: Restate kills the scheduled scrape that comes due.
+    await eventually(
+      "Restate to kill the scheduled scrape",
+      async () => {
+        const killed = await adminQuery(
+          `select id from sys_invocation where target_service_key = '${scheduled}'
+             and target_handler_name = 'scheduledScrape' and completion_result = 'failure'`,
+          stack.adminUrl,
+        );
+        return killed.length > 0 ? true : undefined;
+      },
+      30_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, cutAt + outageMs - Date.now())));
     await proxy.restore();
 
     expect(await waitForRetrains(second.uploadId, stack.ingressUrl, 45_000)).toMatchObject({ queued: 0 });

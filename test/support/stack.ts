@@ -26,7 +26,9 @@ export async function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject()));
+      server.close(() =>
+        typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -89,8 +91,8 @@ export interface Stack extends StackInfo {
   killService(): Promise<void>;
   /** Starts the service process again (after killService) and waits for it to be reachable. */
   startService(): Promise<void>;
-  /** Stops the Restate server and starts it again on the same ports and data dir. */
-  restartRestate(): Promise<void>;
+  /** Stops the Restate server (SIGTERM, or SIGKILL for a crash) and starts it again on the same ports and data dir. */
+  restartRestate(signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -178,8 +180,8 @@ export async function startStack(options: {
     restatePid: () => restate.process.pid,
     killService: () => stopService("SIGKILL"),
     startService,
-    async restartRestate() {
-      await restate.stop();
+    async restartRestate(signal: NodeJS.Signals = "SIGTERM") {
+      await restate.stop(signal);
       restate = await startRestateServer(restateOptions);
       await waitForAdmin(adminUrl);
       const serviceRunning =

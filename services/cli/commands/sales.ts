@@ -89,7 +89,7 @@ export async function uploadFile(
     headers: { "content-type": "text/csv", "x-filename": basename(file), ...ingressHeaders(context.config) },
     body,
     duplex: "half",
-  } as RequestInit);
+  });
   context.stderr.write("\n");
   return { status: response.status, body: await response.text() };
 }

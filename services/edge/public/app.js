@@ -73,6 +73,9 @@ const statusLabels = {
   reorder: "Reorder",
   out_of_stock: "Out of stock",
   no_forecast: "No forecast",
+  awaiting_approval: "Awaiting approval",
+  delivery_failed: "Not delivered",
+  partially_received: "Partly received",
 };
 
 /** "BELOW_REORDER_POINT" → "Below reorder point". */
@@ -103,7 +106,12 @@ async function postApi(url, { body, contentType = "application/json", headers = 
   for (let attempt = 0; ; attempt++) {
     const response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": contentType, accept: "application/json", ...headers },
+      headers: {
+        "content-type": contentType,
+        accept: "application/json",
+        "x-procure-client": "dashboard",
+        ...headers,
+      },
       body: contentType === "application/json" ? JSON.stringify(body ?? {}) : body,
     });
     const text = await response.text();
@@ -417,6 +425,7 @@ function adviceCard(advice) {
       figure("order quantity", fmt(a.orderQuantity)),
       figure("reorder point", fmt(a.reorderPoint)),
       figure("safety stock", fmt(a.safetyStock)),
+      figure("on order", fmt(a.onOrder)),
       figure("days of cover", fmt(a.daysOfCover)),
       figure("stock-out risk", pct(a.stockoutRisk)),
       figure("expected cost", money(a.expectedCost)),
@@ -488,8 +497,199 @@ function pricesCard(detail) {
   );
 }
 
+/* ---------- forecasts held to account, alerts ---------- */
+
+/** A read through the gateway that may fail: the value, or null and why. */
+async function readIngress(path, body) {
+  try {
+    return { value: await callIngress(path, { body }), error: null };
+  } catch (error) {
+    return { value: null, error: error.message };
+  }
+}
+
+function pastForecastsCard(detail, past) {
+  const sales = detail.sales.map((week) => ({ t: time(week.weekStart), y: week.quantity }));
+  const models = past.value ?? [];
+  const layers = [
+    { kind: "line", label: "weekly sales", color: palette[0], points: sales },
+    ...models.map((model, index) => ({
+      kind: "line",
+      label: `v${model.version} trained ${day(model.trainedAt)} (${model.method})`,
+      color: palette[(index + 1) % palette.length],
+      dashed: true,
+      points: model.points.map((p) => ({ t: time(p.periodStart), y: p.mean })),
+    })),
+  ];
+  const rows = models.map((model) =>
+    el(
+      "tr",
+      {},
+      el(
+        "td",
+        {},
+        `v${model.version}`,
+        model.serving ? " " : null,
+        model.serving ? badge("ok", "serving") : null,
+      ),
+      el("td", {}, day(model.trainedAt)),
+      el("td", {}, model.method),
+      el("td", { class: "num" }, fmt(model.realized?.periods)),
+      el("td", { class: "num" }, fmt(model.realized?.mase)),
+      el("td", { class: "num" }, fmt(model.realized?.rmsse)),
+      el(
+        "td",
+        { class: "num" },
+        model.realized?.biasPercent == null ? "—" : `${fmt(model.realized.biasPercent)}%`,
+      ),
+      el("td", { class: "num" }, pct(model.realized?.coverage80)),
+      el("td", { class: "num" }, fmt(model.realized?.trackingSignal)),
+    ),
+  );
+  return el(
+    "section",
+    { class: "card", id: "past-forecasts" },
+    el("h2", {}, "Forecast made at each retrain against what happened"),
+    past.value === null ? el("p", { class: "error" }, past.error) : timeChart(layers),
+    models.length === 0
+      ? el("p", { class: "empty" }, "No model yet.")
+      : el(
+          "table",
+          {},
+          tableHead([
+            "Model",
+            "Trained",
+            "Method",
+            "#Weeks scored",
+            "#MASE",
+            "#RMSSE",
+            "#Bias",
+            "#80% coverage",
+            "#Tracking signal",
+          ]),
+          el("tbody", {}, rows),
+        ),
+  );
+}
+
+function alertsTable(alerts) {
+  if (alerts.length === 0) return el("p", { class: "empty" }, "No alerts.");
+  return el(
+    "table",
+    {},
+    tableHead(["Raised", "Product", "Kind", "Alert", "Status", "#Deliveries"]),
+    el(
+      "tbody",
+      {},
+      alerts.map((alert) =>
+        el(
+          "tr",
+          {},
+          el("td", {}, new Date(alert.raisedAt).toLocaleString()),
+          el(
+            "td",
+            {},
+            el("a", { href: `#/product/${encodeURIComponent(alert.productId)}` }, alert.productId),
+          ),
+          el("td", {}, humanize(alert.kind.toUpperCase())),
+          el("td", {}, alert.message),
+          el(
+            "td",
+            {},
+            alert.resolvedAt === null
+              ? badge("out_of_stock", "open")
+              : el(
+                  "span",
+                  { title: alert.resolution ?? "" },
+                  `resolved ${new Date(alert.resolvedAt).toLocaleString()}`,
+                ),
+          ),
+          el(
+            "td",
+            { class: "num" },
+            `${alert.deliveries.filter((delivery) => delivery.status === "delivered").length}/${alert.deliveries.length}`,
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function alertsPage() {
+  const alerts = await callIngress("alerts/list", { body: { limit: 200 } });
+  return [
+    el("h1", {}, "Alerts"),
+    el("section", { class: "card", id: "alerts" }, el("h2", {}, "Newest first"), alertsTable(alerts)),
+  ];
+}
+
+async function accuracyPage() {
+  const portfolio = await callIngress("alerts/accuracy", { body: {} });
+  const signed = (value) => (value === null ? "—" : `${fmt(value)}%`);
+  return [
+    el("h1", {}, "Forecast accuracy"),
+    el(
+      "section",
+      { class: "card", id: "calibration" },
+      el("h2", {}, "Realized against what the backtests promised"),
+      el(
+        "p",
+        { class: "sub" },
+        `${portfolio.scoredModels} models held to account on the sales that arrived after their training. MASE and RMSSE on each model's training scale (averaged over models); bias and coverage pooled over every week. A calibrated model's realized 80% coverage is near 80%.`,
+      ),
+      portfolio.calibration.length === 0
+        ? el(
+            "p",
+            { class: "empty" },
+            "No model has been scored yet: upload sales that come after a model's training.",
+          )
+        : el(
+            "table",
+            {},
+            tableHead([
+              "Class",
+              "#Models",
+              "#Weeks",
+              "#MASE",
+              "#Backtest MASE",
+              "#RMSSE",
+              "#Backtest RMSSE",
+              "#Bias",
+              "#80% coverage",
+              "#Backtest coverage",
+            ]),
+            el(
+              "tbody",
+              {},
+              portfolio.calibration.map((row) =>
+                el(
+                  "tr",
+                  {},
+                  el("td", {}, row.group),
+                  el("td", { class: "num" }, fmt(row.models)),
+                  el("td", { class: "num" }, fmt(row.periods)),
+                  el("td", { class: "num" }, fmt(row.mase)),
+                  el("td", { class: "num" }, fmt(row.backtestMase)),
+                  el("td", { class: "num" }, fmt(row.rmsse)),
+                  el("td", { class: "num" }, fmt(row.backtestRmsse)),
+                  el("td", { class: "num" }, signed(row.biasPercent)),
+                  el("td", { class: "num" }, pct(row.coverage80)),
+                  el("td", { class: "num" }, pct(row.backtestCoverage80)),
+                ),
+              ),
+            ),
+          ),
+    ),
+  ];
+}
+
 async function productPage(id) {
-  const detail = await getJson(`/api/products/${encodeURIComponent(id)}`);
+  const key = encodeURIComponent(id);
+  const [detail, past, alerts] = await Promise.all([
+    getJson(`/api/products/${key}`),
+    readIngress(`product/${key}/forecastHistory`),
+    readIngress(`product/${key}/alerts`, { limit: 20 }),
+  ]);
   const p = detail.product;
   return [
     el("p", {}, el("a", { href: "#/" }, "← Products")),
@@ -501,7 +701,214 @@ async function productPage(id) {
     ),
     demandCard(detail),
     el("div", { class: "grid" }, adviceCard(detail.advice), pricesCard(detail)),
+    pastForecastsCard(detail, past),
+    el(
+      "section",
+      { class: "card", id: "product-alerts" },
+      el("h2", {}, "Alerts"),
+      alerts.value === null ? el("p", { class: "error" }, alerts.error) : alertsTable(alerts.value),
+    ),
+    ordersCard(detail.orders, "Purchase orders with this product"),
   ];
+}
+
+/* ---------- purchase orders ---------- */
+
+function ordersCard(orders, title) {
+  return el(
+    "section",
+    { class: "card", id: "orders" },
+    el("h2", {}, title),
+    orders.length === 0
+      ? el("p", { class: "empty" }, "No purchase order yet: create them from an analysis.")
+      : el(
+          "table",
+          {},
+          tableHead(["Order", "Supplier", "Status", "#Lines", "#Total", "Created", "Expires"]),
+          el(
+            "tbody",
+            {},
+            orders.map((order) =>
+              el(
+                "tr",
+                {},
+                el("td", {}, el("a", { href: `#/order/${encodeURIComponent(order.id)}` }, order.id)),
+                el("td", {}, order.supplier),
+                el("td", {}, badge(order.status)),
+                el("td", { class: "num" }, fmt(order.lineCount)),
+                el("td", { class: "num" }, `${order.total} ${order.currency}`),
+                el("td", {}, new Date(order.createdAt).toLocaleString()),
+                el("td", {}, order.status === "awaiting_approval" ? day(order.expiresAt) : "—"),
+              ),
+            ),
+          ),
+        ),
+  );
+}
+
+async function ordersPage() {
+  const { orders } = await getJson("/api/orders?limit=100");
+  return [el("h1", {}, "Purchase orders"), ordersCard(orders, "Latest orders")];
+}
+
+/** Calls one handler of the order workflow, then shows the order again. */
+async function orderAction(id, action, body, done) {
+  try {
+    await callIngress(`order/${encodeURIComponent(id)}/${action}`, { body });
+    show(done);
+  } catch (error) {
+    show(`Order ${id}: ${error.message}`, "error");
+  }
+  void render();
+}
+
+function quantityInputs(form) {
+  return [...form.querySelectorAll("input[data-sku]")]
+    .filter((input) => input.value !== "" && input.value !== input.defaultValue)
+    .map((input) => ({ sku: input.dataset.sku, quantity: Number(input.value) }));
+}
+
+async function orderPage(id) {
+  const order = await getJson(`/api/orders/${encodeURIComponent(id)}`);
+  // Approved orders are being sent: show the outcome when it comes.
+  if (order.status === "approved") refreshWhileOn(`#/order/${encodeURIComponent(id)}`);
+  const awaiting = order.status === "awaiting_approval";
+  const receiving = ["sent", "partially_received", "delivery_failed"].includes(order.status);
+  const form = el("form", { id: "order-lines" });
+  const lineRows = order.lines.map((line) =>
+    el(
+      "tr",
+      {},
+      el("td", {}, el("a", { href: `#/product/${encodeURIComponent(line.productId)}` }, line.sku)),
+      el("td", {}, line.name),
+      el(
+        "td",
+        { class: "num" },
+        awaiting
+          ? el("input", {
+              type: "number",
+              min: "0",
+              value: String(line.quantity),
+              "data-sku": line.sku,
+              class: "qty",
+            })
+          : fmt(line.quantity),
+      ),
+      el("td", { class: "num" }, fmt(line.received)),
+      el(
+        "td",
+        { class: "num" },
+        receiving && line.received < line.quantity
+          ? el("input", {
+              type: "number",
+              min: "0",
+              max: String(line.quantity - line.received),
+              value: "",
+              placeholder: "0",
+              "data-sku": line.sku,
+              class: "qty",
+            })
+          : "—",
+      ),
+      el("td", { class: "num" }, line.unitPrice ?? "—"),
+      el("td", { class: "num" }, line.lineTotal ?? "—"),
+    ),
+  );
+  form.append(
+    el(
+      "table",
+      {},
+      tableHead(["SKU", "Name", "#Quantity", "#Received", "#Receive now", "#Unit price", "#Line total"]),
+      el("tbody", {}, lineRows),
+    ),
+  );
+  const button = (label, onClick, extra = {}) =>
+    el("button", { type: "button", ...extra, onclick: onClick }, label);
+  const actions = el(
+    "div",
+    { class: "row" },
+    awaiting
+      ? [
+          button("Approve and send", () => {
+            const lines = quantityInputs(form);
+            void orderAction(
+              id,
+              "approve",
+              lines.length > 0 ? { lines } : {},
+              `Order ${id} approved: sending it.`,
+            );
+          }),
+          button(
+            "Save quantities",
+            () => {
+              const lines = quantityInputs(form);
+              if (lines.length === 0) return show("Change a quantity first.");
+              void orderAction(id, "edit", { lines }, `Order ${id} changed.`);
+            },
+            { class: "quiet" },
+          ),
+          button(
+            "Reject",
+            () => {
+              const note = window.prompt(`Reject order ${id}? Reason (optional):`);
+              if (note !== null)
+                void orderAction(id, "reject", note ? { note } : {}, `Order ${id} rejected.`);
+            },
+            { class: "quiet" },
+          ),
+        ]
+      : [],
+    receiving
+      ? [
+          button("Receive the quantities entered", () => {
+            const lines = quantityInputs(form).filter((line) => line.quantity > 0);
+            if (lines.length === 0) return show("Enter the quantities received first.");
+            void orderAction(id, "receive", { lines }, `Receipt booked on order ${id}.`);
+          }),
+          button(
+            "Receive everything outstanding",
+            () => void orderAction(id, "receive", {}, `Order ${id} received in full.`),
+            { class: "quiet" },
+          ),
+        ]
+      : [],
+  );
+  return [
+    el("p", {}, el("a", { href: "#/orders" }, "← Purchase orders")),
+    el("h1", {}, `Order ${order.id} `, badge(order.status)),
+    el(
+      "p",
+      { class: "sub" },
+      `${order.supplier} · ${order.total} ${order.currency}${order.analysisId ? ` · from analysis ${order.analysisId}` : ""}${order.channel ? ` · sent by ${order.channel}` : ""}${order.error ? ` · ${order.error}` : ""}`,
+    ),
+    el("section", { class: "card" }, el("h2", {}, "Lines"), form, actions),
+    el(
+      "section",
+      { class: "card", id: "timeline" },
+      el("h2", {}, "Timeline"),
+      el(
+        "ul",
+        { class: "reasons" },
+        order.events.map((event) =>
+          el(
+            "li",
+            {},
+            `${new Date(event.at).toLocaleString()} — ${humanize(event.kind)}${event.detail.by ? ` by ${event.detail.by}` : ""}${event.detail.note ? `: ${event.detail.note}` : ""}${event.detail.error ? `: ${event.detail.error}` : ""}`,
+          ),
+        ),
+      ),
+    ),
+  ];
+}
+
+async function createOrders(analysisId) {
+  try {
+    const result = await callIngress("purchasing/create", { body: { analysisId } });
+    show(`${result.orders.length} purchase order(s) created from ${analysisId}; they wait for approval.`);
+    location.hash = "#/orders";
+  } catch (error) {
+    show(`Could not create orders: ${error.message}`, "error");
+  }
 }
 
 async function analysesPage() {
@@ -557,7 +964,18 @@ async function analysisPage(id) {
     el(
       "section",
       { class: "card", id: "recommendations" },
-      el("h2", {}, `Recommendations (${report.recommendations.length})`),
+      el(
+        "h2",
+        {},
+        `Recommendations (${report.recommendations.length}) `,
+        report.recommendations.some((r) => r.action === "buy_now")
+          ? el(
+              "button",
+              { type: "button", id: "create-orders", onclick: () => void createOrders(analysis.id) },
+              "Create purchase orders",
+            )
+          : null,
+      ),
       report.recommendations.length === 0
         ? el("p", { class: "empty" }, "Nothing to buy: no product was flagged.")
         : el(
@@ -658,7 +1076,15 @@ async function render() {
           ? await analysisPage(id)
           : page === "analyses"
             ? await analysesPage()
-            : await productList();
+            : page === "alerts"
+              ? await alertsPage()
+              : page === "accuracy"
+                ? await accuracyPage()
+                : page === "order" && id
+                  ? await orderPage(id)
+                  : page === "orders"
+                    ? await ordersPage()
+                    : await productList();
     view.replaceChildren(...content);
   } catch (error) {
     view.replaceChildren(el("section", { class: "card" }, el("p", { class: "error" }, error.message)));

@@ -18,6 +18,7 @@ export function advice(overrides: Partial<AdviceResponse> = {}): AdviceResponse 
   return {
     productId: "p1",
     stock: 100,
+    onOrder: 0,
     leadTimeDays: 7,
     reviewPeriodDays: 7,
     serviceLevel: 0.95,

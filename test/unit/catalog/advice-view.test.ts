@@ -39,6 +39,7 @@ describe("adviceResponse", () => {
       bestPrice: null,
       salesValues,
       demandCv: 0.2,
+      onOrder: 0,
     });
     expect(advice).toMatchObject({
       serviceLevel: 0.95,
@@ -81,9 +82,21 @@ describe("adviceResponse", () => {
       },
       salesValues,
       demandCv: null,
+      onOrder: 0,
     });
     expect(advice).toMatchObject({ shouldReorder: false, orderQuantity: 0, stockoutRisk: 0, xyz: "Z" });
     expect(advice.unitPrice).toMatchObject({ amount: "9.90", sourceId: 3 });
     expect(advice.expectedCost).toEqual({ amount: "0.00", currency: "USD" });
+  });
+
+  it("counts units on open orders in the inventory position: a smaller order, more days of cover", () => {
+    const inputs = { product, model, request: {}, bestPrice: null, salesValues, demandCv: 0.2 };
+    const without = adviceResponse({ ...inputs, onOrder: 0 });
+    const withOrder = adviceResponse({ ...inputs, onOrder: 20 });
+    expect(withOrder.onOrder).toBe(20);
+    expect(withOrder.orderQuantity).toBe(Math.max(0, without.orderQuantity - 20));
+    expect(withOrder.daysOfCover).toBeCloseTo((product.stock + 20) / without.averageDailyDemand, 1);
+    const covered = adviceResponse({ ...inputs, onOrder: without.orderQuantity });
+    expect(covered).toMatchObject({ orderQuantity: 0, shouldReorder: false });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   authorize,
+  clientHeader,
   cookieValue,
   ingressPath,
   parseIngressTarget,
@@ -45,11 +46,14 @@ describe("parseIngressTarget", () => {
       "ingestion/x/upload",
       "product/p1/up-sert",
       "product//status",
-      "product/%E0%A4%A/status",
     ]) {
       const parsed = parseIngressTarget(path);
       expect(parsed.ok, path).toBe(false);
     }
+  });
+
+  it("answers malformed percent-encoding with 400, not as an unknown handler", () => {
+    expect(parseIngressTarget("product/%E0%A4%A/status")).toMatchObject({ ok: false, status: 400 });
   });
 
   it("decodes the key and encodes it again for the ingress", () => {
@@ -63,8 +67,39 @@ describe("parseIngressTarget", () => {
 describe("authorize", () => {
   const upsert = target("product/p1/upsert");
 
-  it("allows everything when no API key is configured", () => {
-    expect(authorize(upsert, {}, undefined)).toEqual({ allowed: true });
+  it("without an API key, allows same-origin changes sent as JSON or with the client header", () => {
+    const host = "127.0.0.1:3000";
+    const json = "application/json; charset=utf-8";
+    expect(authorize(upsert, { host, "content-type": json }, undefined)).toEqual({ allowed: true });
+    expect(authorize(upsert, { host, origin: `http://${host}`, "content-type": json }, undefined)).toEqual({
+      allowed: true,
+    });
+    expect(
+      authorize(upsert, { host, "content-type": "text/csv", [clientHeader]: "dashboard" }, undefined),
+    ).toEqual({ allowed: true });
+    expect(
+      authorize(target("product/p1/forecast"), { host, origin: "http://evil.example" }, undefined),
+    ).toEqual({
+      allowed: true,
+    });
+  });
+
+  it("without an API key, refuses a cross-site change (a form on another page) with 403", () => {
+    const host = "127.0.0.1:3000";
+    for (const headers of [
+      { host, origin: "http://evil.example", "content-type": "application/x-www-form-urlencoded" },
+      { host, origin: "http://evil.example", "content-type": "application/json" },
+      { host, origin: "null", "content-type": "application/json" },
+      { host, "sec-fetch-site": "cross-site", "content-type": "application/json" },
+      { host, "content-type": "text/plain" },
+      { host, "content-type": "multipart/form-data; boundary=x" },
+      { host },
+    ]) {
+      expect(authorize(upsert, headers, undefined), JSON.stringify(headers)).toMatchObject({
+        allowed: false,
+        status: 403,
+      });
+    }
   });
 
   it("allows read-only handlers without credentials", () => {

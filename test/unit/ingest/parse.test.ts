@@ -468,7 +468,7 @@ describe("parseSalesCsv rejections", () => {
 
   it("rejects the iteration when the chunk source fails", async () => {
     async function* failing() {
-      yield "sku,date,quantity\nA,2024-01-01,1\n";
+      yield await Promise.resolve("sku,date,quantity\nA,2024-01-01,1\n");
       throw new Error("connection reset");
     }
     await expect(parseChunks(failing())).rejects.toThrow("connection reset");
