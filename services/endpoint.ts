@@ -36,10 +36,13 @@ function createServiceDefinitions(deps: ServiceDependencies) {
   return serviceNames.map((name) => definitions[name]);
 }
 
+/** procure's log level for each SDK level (the SDK's enum is a type only: no runtime object). */
+const sdkLevels = { trace: "debug", debug: "debug", info: "info", warn: "warn", error: "error" } as const;
+
 /** Routes the SDK's logs into procure's structured log, without replayed duplicates. */
 const sdkLogger: restate.LoggerTransport = (meta, message, ...details) => {
   if (meta.replaying) return;
-  const level = meta.level === restate.RestateLogLevel.TRACE ? "debug" : meta.level;
+  const level = sdkLevels[meta.level];
   const fields: Record<string, unknown> = { source: "restate-sdk" };
   if (meta.context) fields.invocation = meta.context.invocationTarget;
   if (meta.context) fields.invocationId = meta.context.invocationId;
