@@ -14,7 +14,7 @@ import { createReadStream, createWriteStream, readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
+import { request } from "undici";
 import { once } from "node:events";
 import { provisionDatabase, startStack } from "../test/support/stack.ts";
 
@@ -81,17 +81,17 @@ async function main(): Promise<void> {
     const restateBefore = rssMiB(stack.restatePid(), "VmRSS");
     const serviceBefore = rssMiB(stack.servicePid(), "VmRSS");
     const started = performance.now();
-    const response = await fetch(new URL("/api/upload", stack.dashboardUrl), {
+    const response = await request(new URL("/api/upload", stack.dashboardUrl), {
       method: "POST",
       headers: { "content-type": "text/csv", "x-filename": "big.csv" },
-      body: Readable.toWeb(
-        createReadStream(file, { highWaterMark: 1024 * 1024 }).once("end", () => (phase = "merging")),
-      ),
-      duplex: "half",
-    } as RequestInit);
-    const text = await response.text();
+      body: createReadStream(file, { highWaterMark: 1024 * 1024 }).once("end", () => (phase = "merging")),
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    const text = await response.body.text();
     const seconds = (performance.now() - started) / 1000;
-    if (!response.ok) throw new Error(`upload failed: ${response.status} ${text.slice(0, 500)}`);
+    if (response.statusCode !== 200)
+      throw new Error(`upload failed: ${response.statusCode} ${text.slice(0, 500)}`);
     const result = JSON.parse(text) as { rows: number; retrainsRequested: number };
     const restateDataAfter = await directoryBytes(join(stack.dataDir, "restate"));
     console.log(

@@ -1,7 +1,8 @@
 /** `procure upload FILE.csv` (with progress of the upload and of the retrains it triggers) and `procure progress`. */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { Readable, Transform } from "node:stream";
+import { Transform } from "node:stream";
+import { request } from "undici";
 import * as clients from "@restatedev/restate-sdk-clients";
 import { basename } from "node:path";
 import type { UploadResult } from "../../ingestion.ts";
@@ -83,15 +84,16 @@ export async function uploadFile(
       callback(null, chunk);
     },
   });
-  const body = Readable.toWeb(createReadStream(file, { highWaterMark: 1024 * 1024 }).pipe(progress));
-  const response = await fetch(new URL("/api/upload", localDashboardUrl(context.config)), {
+  // No header or body timeouts: a big file's reply comes only after it is merged, minutes later.
+  const response = await request(new URL("/api/upload", localDashboardUrl(context.config)), {
     method: "POST",
     headers: { "content-type": "text/csv", "x-filename": basename(file), ...ingressHeaders(context.config) },
-    body,
-    duplex: "half",
+    body: createReadStream(file, { highWaterMark: 1024 * 1024 }).pipe(progress),
+    headersTimeout: 0,
+    bodyTimeout: 0,
   });
   context.stderr.write("\n");
-  return { status: response.status, body: await response.text() };
+  return { status: response.statusCode, body: await response.body.text() };
 }
 
 /** The `error` (edge) or `message` (ingress) of a JSON error reply, else the reply as it is. */
