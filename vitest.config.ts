@@ -7,6 +7,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          testTimeout: 30_000,
           setupFiles: ["shared/runtime/polyfill.ts"],
         },
       },

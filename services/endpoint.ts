@@ -5,7 +5,7 @@
  */
 import http2 from "node:http2";
 import * as restate from "@restatedev/restate-sdk";
-import { log } from "../shared/runtime/log.ts";
+import { log, type LogLevel } from "../shared/runtime/log.ts";
 import type { ServiceDependencies } from "./dependencies.ts";
 import { createAlertsService } from "./alerts.ts";
 import { createAnalysisWorkflow } from "./analysis/index.ts";
@@ -36,13 +36,19 @@ function createServiceDefinitions(deps: ServiceDependencies) {
   return serviceNames.map((name) => definitions[name]);
 }
 
-/** procure's log level for each SDK level (the SDK's enum is a type only: no runtime object). */
-const sdkLevels = { trace: "debug", debug: "debug", info: "info", warn: "warn", error: "error" } as const;
+/** The SDK's level names (its enum exists only as a type at run time) as procure's levels. */
+const logLevelOfSdk: Readonly<Record<string, LogLevel>> = {
+  trace: "debug",
+  debug: "debug",
+  info: "info",
+  warn: "warn",
+  error: "error",
+};
 
 /** Routes the SDK's logs into procure's structured log, without replayed duplicates. */
 const sdkLogger: restate.LoggerTransport = (meta, message, ...details) => {
   if (meta.replaying) return;
-  const level = sdkLevels[meta.level];
+  const level = logLevelOfSdk[meta.level] ?? "info";
   const fields: Record<string, unknown> = { source: "restate-sdk" };
   if (meta.context) fields.invocation = meta.context.invocationTarget;
   if (meta.context) fields.invocationId = meta.context.invocationId;

@@ -93,7 +93,7 @@ const alertsService = () => ingress.serviceClient<AlertsService>({ name: "alerts
 async function acceptedDeliveries(expectedMessages: number): Promise<Map<string, number>> {
   return eventually(
     `${expectedMessages} accepted webhook messages`,
-    async () => {
+    () => {
       const accepted = new Map<string, number>();
       for (const message of receiver.received) {
         if (message.status === 200) accepted.set(message.id, (accepted.get(message.id) ?? 0) + 1);
@@ -187,7 +187,7 @@ describe("alerts", () => {
     const before = receiver.received.length;
     page("80.00");
     await product(id).scrape(); // a second price episode
-    await eventually("the first failed attempt", async () =>
+    await eventually("the first failed attempt", () =>
       receiver.received.length > before ? true : undefined,
     );
     await stack.killService();

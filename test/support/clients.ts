@@ -91,7 +91,7 @@ export async function unfinishedInvocations(productId: string, handler: string, 
 
 export async function eventually<T>(
   what: string,
-  check: () => Promise<T | undefined>,
+  check: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
