@@ -28,7 +28,7 @@ async function edgeUpload(
     headers: { "content-type": contentType, "x-filename": "sales.csv" },
     body,
     duplex: "half",
-  } as RequestInit);
+  });
   return { status: response.status, body: await response.text() };
 }
 
