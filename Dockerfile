@@ -6,6 +6,8 @@
 FROM node:22-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# patches/: the postgres.js guard against a write on a closed socket (applied by postinstall).
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund \
   # The Restate server binary from npm is only for `npm start` on a laptop (RESTATE_START_SERVER=false here).
   && rm -rf node_modules/@restatedev/restate-server node_modules/@restatedev/restate-server-* \

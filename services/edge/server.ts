@@ -16,6 +16,7 @@ import { listen, type RunningServer } from "../runtime/listen.ts";
 import { log } from "../../shared/runtime/log.ts";
 import { productListFilters } from "./list-filters.ts";
 import { createDashboardApi, type DashboardApi } from "./api.ts";
+import { receiveUpload } from "./upload.ts";
 import { errorBody, upstreamErrorBody } from "./errors.ts";
 import {
   authorize,
@@ -29,7 +30,10 @@ import {
 } from "./gateway.ts";
 
 export interface EdgeDependencies {
-  readonly config: Pick<Config, "PROCURE_API_KEY" | "RESTATE_INGRESS_URL">;
+  readonly config: Pick<
+    Config,
+    "PROCURE_API_KEY" | "RESTATE_INGRESS_URL" | "SALES_EARLIEST_DATE" | "SALES_MAX_DAYS_AHEAD"
+  >;
   readonly db: Database;
 }
 
@@ -335,6 +339,16 @@ const routes: readonly Route[] = [
     handle: ({ request, response, deps }) => handleSession(request, response, deps.config.PROCURE_API_KEY),
   },
   {
+    path: /^\/api\/upload$/,
+    methods: ["POST"],
+    hint: "uploads are POST requests with a text/csv body",
+    handle: async ({ request, response, deps }) => {
+      const reply = await receiveUpload(request, deps);
+      if (reply.status === 200) sendJson(response, 200, reply.body);
+      else sendError(response, reply.status, reply.error);
+    },
+  },
+  {
     path: /^\/api\/products$/,
     methods: ["GET"],
     handle: async ({ response, url, api }) => {
@@ -410,7 +424,8 @@ export async function startEdge(
   const files = await loadStaticFiles();
   const api = createDashboardApi({ db: deps.db, ingressUrl: deps.config.RESTATE_INGRESS_URL });
 
-  const server = http.createServer((request, response) => {
+  // Uploads stream for as long as data keeps coming (an idle upload times out: see upload.ts).
+  const server = http.createServer({ requestTimeout: 0 }, (request, response) => {
     let url: URL;
     try {
       url = new URL(request.url ?? "/", "http://edge");

@@ -29,7 +29,7 @@ import {
   recordTransitions,
   type AlertRecord,
 } from "../../shared/db/alerts.ts";
-import { latestSaleDate } from "../../shared/db/models.ts";
+import { productAsOfDate } from "../../shared/db/models.ts";
 import { latestObservations } from "../../shared/db/prices.ts";
 import { openOrderQuantity } from "../../shared/db/orders.ts";
 import { findProduct } from "../../shared/db/products.ts";
@@ -188,7 +188,7 @@ async function scoreServingModel(
   const [model, sales, asOf] = await Promise.all([
     loadModel(deps, path),
     dailySales(deps.db, productId),
-    latestSaleDate(deps.db),
+    productAsOfDate(deps.db, productId),
   ]);
   if (asOf === undefined) return null;
   const score = scoreModel(model, sales, asOf);

@@ -11,7 +11,7 @@ import {
   toRegularSeries,
   type ForecastModel,
 } from "../../shared/forecast/index.ts";
-import { latestSaleDate, modelByPath, saveModel } from "../../shared/db/models.ts";
+import { modelByPath, productAsOfDate, saveModel } from "../../shared/db/models.ts";
 import { dailySales } from "../../shared/db/sales.ts";
 import { demandCv } from "../../shared/catalog/advice-view.ts";
 import type { ServiceDependencies } from "../dependencies.ts";
@@ -31,7 +31,7 @@ export async function trainAndStore(
 ): Promise<TrainingOutcome> {
   const sales = await dailySales(deps.db, productId);
   if (sales.length === 0) return { outcome: "no_sales" };
-  const asOf = (await latestSaleDate(deps.db)) ?? sales[sales.length - 1]!.date;
+  const asOf = (await productAsOfDate(deps.db, productId)) ?? sales[sales.length - 1]!.date;
   const weekly = toRegularSeries(sales, "week", { end: asOf });
   let model: ForecastModel;
   try {

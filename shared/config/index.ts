@@ -62,6 +62,15 @@ const Environment = Schema.Struct({
   RETRY_WINDOW_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 900 }),
   RETRY_MAX_INTERVAL_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 30 }),
   RECONCILE_INTERVAL_SECONDS: Schema.optionalWith(PositiveSeconds, { default: () => 300 }),
+  SALES_EARLIEST_DATE: Schema.optionalWith(Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/)), {
+    default: () => "1990-01-01",
+  }),
+  SALES_MAX_DAYS_AHEAD: Schema.optionalWith(
+    Schema.NumberFromString.pipe(Schema.int(), Schema.between(0, 3660)),
+    {
+      default: () => 1,
+    },
+  ),
   ANTHROPIC_API_KEY: Schema.optional(Schema.String),
   ANTHROPIC_BASE_URL: Schema.optional(Schema.String),
   ANALYSIS_TOP_PRODUCTS: Schema.optionalWith(

@@ -2,12 +2,10 @@
  * Catalogue import queries: one transaction creates the products a file names for the first time
  * and changes, on the others, only the fields of the columns present (an absent or empty value
  * keeps the stored one). The rows travel as one jsonb parameter, so any file size stays within
- * postgres.js's parameter limit. A row whose values are all stored already is left alone. Also the
- * unit costs a sales file states.
+ * postgres.js's parameter limit. A row whose values are all stored already is left alone.
  */
 import type { CatalogColumn, CatalogRow } from "../catalog/import.ts";
-import type { SaleRow } from "../ingest/schema.ts";
-import type { Database, Transaction } from "./connection.ts";
+import type { Database } from "./connection.ts";
 
 export interface CatalogImportRecord {
   /** The Restate invocation that stores the file: a retry finds what it did. */
@@ -81,21 +79,4 @@ export async function storeCatalog(
               ${created.length}, ${changedProducts})`;
     return { ok: true, rows: rows.length, createdProducts: created.length, changedProducts };
   });
-}
-
-/**
- * Records the unit cost a sales file states (Superstore: (Sales − Profit) / Quantity) for each
- * product of the batch that has none yet; the first line of a product decides. A cost set by
- * hand or by a catalogue import is never replaced.
- */
-export async function recordMissingUnitCosts(tx: Transaction, rows: readonly SaleRow[]): Promise<void> {
-  const costs = new Map<string, string>();
-  for (const row of rows)
-    if (row.unitCost !== undefined && !costs.has(row.sku)) costs.set(row.sku, row.unitCost);
-  if (costs.size === 0) return;
-  const data = tx.json([...costs].map(([id, cost]) => ({ id, cost })));
-  await tx`
-    update products p set unit_cost = c.cost::numeric, updated_at = now()
-    from jsonb_to_recordset(${data}::jsonb) as c(id text, cost text)
-    where p.id = c.id and p.unit_cost is null`;
 }

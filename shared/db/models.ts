@@ -38,10 +38,17 @@ export async function modelByPath(sql: Database, path: string): Promise<unknown>
   return row?.model;
 }
 
-/** The last day with any recorded sale: the "as of" date that every product's series runs up to. */
-export async function latestSaleDate(sql: Database): Promise<string | undefined> {
-  const [row] = await sql<
-    { date: string | null }[]
-  >`select to_char(max(sale_date), 'YYYY-MM-DD') as date from sales`;
+/**
+ * Where the product's series ends: the latest "as of" date (last sale date of the file) of the
+ * uploads that changed its sales, bounded by today, and never before its own last sale. Other
+ * products' rows never move it.
+ */
+export async function productAsOfDate(sql: Database, productId: string): Promise<string | undefined> {
+  const [row] = await sql<{ date: string | null }[]>`
+    select to_char(greatest(
+      (select least(max(uploads.as_of), current_date) from retrain_requests
+        join uploads on uploads.id = retrain_requests.upload_id
+        where retrain_requests.product_id = ${productId}),
+      (select max(sale_date) from sales where product_id = ${productId})), 'YYYY-MM-DD') as date`;
   return row?.date ?? undefined;
 }

@@ -1,6 +1,5 @@
 /** Sales ingestion queries: uploads, idempotent sale rows, and the retrains an upload asked for. */
-import type { SaleRow, SalesFormat } from "../ingest/schema.ts";
-import { recordMissingUnitCosts } from "./catalog.ts";
+import type { SalesFormat } from "../ingest/schema.ts";
 import type { Database, Transaction } from "./connection.ts";
 
 export interface UploadRecord {
@@ -52,89 +51,31 @@ export async function storedUpload(
 export async function closeUpload(
   tx: Transaction,
   id: string,
-  counts: { readonly rowCount: number; readonly newRows: number; readonly productCount: number },
+  counts: {
+    readonly rowCount: number;
+    readonly newRows: number;
+    readonly productCount: number;
+    readonly asOf: string | null;
+  },
 ): Promise<void> {
   await tx`
     update uploads set row_count = ${counts.rowCount}, new_rows = ${counts.newRows},
-      product_count = ${counts.productCount}
+      product_count = ${counts.productCount}, as_of = ${counts.asOf}
     where id = ${id}`;
 }
 
-export interface BatchOutcome {
-  /** Rows stored for the first time or with a changed quantity/price, per product id. */
-  readonly changedByProduct: ReadonlyMap<string, number>;
-  readonly createdProducts: number;
-}
-
-/**
- * Stores one batch of validated rows: creates missing products from the file's names and
- * categories, inserts new sales and updates rows whose quantity or price changed. A row already
- * stored unchanged is left alone, so re-uploads and overlapping files never double-count.
- */
-export async function storeSalesBatch(
-  tx: Transaction,
+/** Up to `limit` products of the upload whose retrain is still queued, after `after` in id order. */
+export async function queuedRetrainPage(
+  sql: Database,
   uploadId: string,
-  rows: readonly SaleRow[],
-): Promise<BatchOutcome> {
-  if (rows.length === 0) return { changedByProduct: new Map(), createdProducts: 0 };
-  const products = new Map<
-    string,
-    { id: string; sku: string; name: string; category: string | null; subCategory: string | null }
-  >();
-  for (const row of rows) {
-    if (!products.has(row.sku)) {
-      products.set(row.sku, {
-        id: row.sku,
-        sku: row.sku,
-        name: (row.productName ?? row.sku).slice(0, 300),
-        category: row.category ?? null,
-        subCategory: row.subCategory ?? null,
-      });
-    }
-  }
-  const created = await tx`
-    insert into products ${tx([...products.values()], "id", "sku", "name", "category", "subCategory")}
-    on conflict do nothing
-    returning id`;
-  await recordMissingUnitCosts(tx, rows);
-  const sales = rows.map((row) => ({
-    productId: row.sku,
-    rowKey: row.rowKey,
-    saleDate: row.date,
-    quantity: row.quantity,
-    unitPrice: row.unitPrice ?? null,
-    revenue: row.revenue ?? null,
-    uploadId,
-  }));
-  const changed = await tx`
-    insert into sales ${tx(sales, "productId", "rowKey", "saleDate", "quantity", "unitPrice", "revenue", "uploadId")}
-    on conflict (product_id, row_key) do update set
-      sale_date = excluded.sale_date, quantity = excluded.quantity,
-      unit_price = excluded.unit_price, revenue = excluded.revenue, upload_id = excluded.upload_id
-    where (sales.sale_date, sales.quantity, sales.unit_price, sales.revenue)
-      is distinct from (excluded.sale_date, excluded.quantity, excluded.unit_price, excluded.revenue)
-    returning product_id`;
-  const changedByProduct = new Map<string, number>();
-  for (const row of changed) {
-    const productId = String(row.productId);
-    changedByProduct.set(productId, (changedByProduct.get(productId) ?? 0) + 1);
-  }
-  return { changedByProduct, createdProducts: created.length };
-}
-
-export async function queueRetrains(
-  tx: Transaction,
-  uploadId: string,
-  productIds: readonly string[],
-): Promise<void> {
-  if (productIds.length === 0) return;
-  await tx`
-    insert into retrain_requests ${tx(
-      productIds.map((productId) => ({ uploadId, productId })),
-      "uploadId",
-      "productId",
-    )}
-    on conflict do nothing`;
+  after: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await sql<{ productId: string }[]>`
+    select product_id from retrain_requests
+    where upload_id = ${uploadId} and status = 'queued' and product_id > ${after}
+    order by product_id limit ${limit}`;
+  return rows.map((row) => row.productId);
 }
 
 /** Marks every queued retrain request of the product as done or failed. */

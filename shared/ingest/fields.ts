@@ -45,6 +45,30 @@ export function parseDate(text: string, allowUs: boolean): FieldResult<string> {
   return date === undefined ? fail(`is not a valid date (expected ${expected})`) : ok(date);
 }
 
+/** The sale dates an upload may contain, inclusive, as YYYY-MM-DD. */
+export interface DateWindow {
+  readonly earliest: string;
+  readonly latest: string;
+}
+
+/** From `earliest` to `daysAhead` days after the UTC day of `now` (epoch ms). */
+export function saleDateWindow(earliest: string, daysAhead: number, now: number): DateWindow {
+  const latest = new Date(now + daysAhead * 86_400_000).toISOString().slice(0, 10);
+  return { earliest, latest };
+}
+
+/** `date` (YYYY-MM-DD) inside the window, or why not. */
+export function checkDateWindow(date: string, window: DateWindow): FieldResult<string> {
+  if (date < window.earliest) return fail(`is before ${window.earliest}, the earliest accepted sale date`);
+  if (date > window.latest) return fail(`is after ${window.latest}, the latest accepted sale date`);
+  return ok(date);
+}
+
+/** The text, or why it is too long to store (it would not fit the database's keys and columns). */
+export function limitedText(maxChars: number): (text: string) => FieldResult<string> {
+  return (text) => (text.length > maxChars ? fail(`is longer than ${maxChars} characters`) : ok(text));
+}
+
 export function parseQuantity(text: string): FieldResult<number> {
   if (!WHOLE_NUMBER.test(text)) return fail("is not a non-negative integer");
   const value = Number(text);

@@ -5,7 +5,21 @@
  */
 import { divideFixed4, parseFixed4, type Fixed4 } from "../money/index.ts";
 import type { SalesFormat } from "./schema.ts";
-import { optionalText, parseDate, parseQuantity, parseSku, type FieldResult } from "./fields.ts";
+import {
+  checkDateWindow,
+  limitedText,
+  optionalText,
+  parseDate,
+  parseQuantity,
+  parseSku,
+  type DateWindow,
+  type FieldResult,
+} from "./fields.ts";
+
+/** Longest Order ID or Row ID: it becomes part of the sale's key. */
+export const MAX_ID_CHARS = 100;
+export const MAX_NAME_CHARS = 300;
+export const MAX_CATEGORY_CHARS = 100;
 
 interface ColumnSpec {
   readonly aliases: readonly string[];
@@ -206,8 +220,11 @@ class LineReader {
     return column === undefined ? undefined : (this.record[column.index] ?? "").trim();
   }
 
-  text(column: Column | undefined): string | undefined {
-    return optionalText(this.raw(column));
+  text(column: Column | undefined, maxChars: number): string | undefined {
+    const value = optionalText(this.raw(column));
+    return column === undefined || value === undefined
+      ? undefined
+      : this.check(column, value, limitedText(maxChars)(value));
   }
 
   required<T>(column: Column, parse: (text: string) => FieldResult<T>): T | undefined {
@@ -255,10 +272,6 @@ class LineReader {
   }
 }
 
-function identityText(text: string): FieldResult<string> {
-  return { ok: true, value: text };
-}
-
 /** (Sales − Profit) / Quantity, rounded half up; undefined when unknown or not a cost (below 0). */
 function lineUnitCost(
   sales: Fixed4 | undefined,
@@ -269,21 +282,27 @@ function lineUnitCost(
   return divideFixed4(sales - profit, quantity);
 }
 
-/** Reads one data record (already checked to have the header's width). */
-export function readLine(layout: Layout, record: readonly string[]): LineResult {
+/** Reads one data record (already checked to have the header's width); dates outside `window` are problems. */
+export function readLine(layout: Layout, record: readonly string[], window?: DateWindow): LineResult {
   const reader = new LineReader(record);
   const usDates = layout.format === "superstore";
   const sku = reader.required(layout.sku, parseSku);
-  const date = reader.required(layout.date, (text) => parseDate(text, usDates));
+  const date = reader.required(layout.date, (text) => {
+    const parsed = parseDate(text, usDates);
+    return parsed.ok && window !== undefined ? checkDateWindow(parsed.value, window) : parsed;
+  });
   const quantity = reader.required(layout.quantity, parseQuantity);
   const amount = reader.optionalAmount(layout.amount);
   const profit = reader.optionalSignedAmount(layout.profit);
+  const productName = reader.text(layout.productName, MAX_NAME_CHARS);
+  const category = reader.text(layout.category, MAX_CATEGORY_CHARS);
+  const subCategory = reader.text(layout.subCategory, MAX_CATEGORY_CHARS);
   let identity: SaleLine["identity"] | undefined = { day: true };
   if (layout.orderId) {
-    const orderId = reader.required(layout.orderId, identityText);
+    const orderId = reader.required(layout.orderId, limitedText(MAX_ID_CHARS));
     identity = orderId === undefined ? undefined : { orderId };
   } else if (layout.rowId) {
-    const rowId = reader.required(layout.rowId, identityText);
+    const rowId = reader.required(layout.rowId, limitedText(MAX_ID_CHARS));
     identity = rowId === undefined ? undefined : { rowId };
   }
   if (
@@ -301,9 +320,9 @@ export function readLine(layout: Layout, record: readonly string[]): LineResult 
       sku,
       date,
       quantity,
-      productName: reader.text(layout.productName),
-      category: reader.text(layout.category),
-      subCategory: reader.text(layout.subCategory),
+      productName,
+      category,
+      subCategory,
       amount,
       unitCost: lineUnitCost(amount, profit, quantity),
       identity,

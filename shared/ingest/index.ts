@@ -4,4 +4,5 @@
 export { parseSalesCsv, parseSalesCsvText, MAX_RECORD_CHARS } from "./parse.ts";
 export type { ParseSalesOptions, ParsedSales, SalesParseEvent } from "./parse.ts";
 export { ACCEPTED_FORMATS } from "./formats.ts";
+export { saleDateWindow, type DateWindow } from "./fields.ts";
 export { IngestSummary, IsoDate, ProductSummary, RowError, SaleRow, SalesFormat } from "./schema.ts";

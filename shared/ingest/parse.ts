@@ -6,12 +6,16 @@
  * Memory: Superstore rows stream through in batches; the parser keeps one entry per product, per
  * (order, product) pair for row identity, and per Row ID when that is the identity. Plain-format rows
  * are daily totals, so duplicate (sku, date) lines are summed and emitted after the last line: one
- * entry per sku-day is held until the end.
+ * entry per sku-day is held until the end. With `identities: "database"` the parser holds nothing per
+ * row: every line streams out at once with its base key (`order:<id>:<sku>`, `row:<id>`,
+ * `day:<sku>:<date>`) and the database numbers repeated order lines, sums days and finds repeated
+ * Row IDs (shared/db/staging.ts).
  */
 import { Readable } from "node:stream";
 import { CsvError, parse, type Info } from "csv-parse";
 import { ChunkDecoder } from "./decode.ts";
 import { divideFixed4, formatFixed4, multiplyFixed4, type Fixed4 } from "../money/index.ts";
+import type { DateWindow } from "./fields.ts";
 import { detectLayout, readLine, type Layout, type SaleLine } from "./formats.ts";
 import type { IngestSummary, ProductSummary, RowError, SaleRow, SalesFormat } from "./schema.ts";
 
@@ -20,6 +24,10 @@ export interface ParseSalesOptions {
   readonly batchSize?: number;
   /** Errors kept in the summary (default 100); all are counted. */
   readonly maxErrors?: number;
+  /** Sale dates outside this window are bad lines (default: any valid date). */
+  readonly saleDates?: DateWindow;
+  /** Where row identities are resolved (see the file comment; default "memory"). */
+  readonly identities?: "memory" | "database";
 }
 
 export type SalesParseEvent =
@@ -164,6 +172,27 @@ function dayRow(day: DayTotal): SaleRow {
   );
 }
 
+/** A line as it is, keyed by its identity without occurrence numbers; the database resolves the rest. */
+function baseRow(sale: SaleLine, line: number): SaleRow {
+  const identity = sale.identity;
+  if ("day" in identity) {
+    const revenue = sale.amount === undefined ? undefined : multiplyFixed4(sale.amount, sale.quantity);
+    return toRow(sale, `day:${sale.sku}:${sale.date}`, line, sale.quantity, revenue, sale.amount);
+  }
+  return orderLineRow(
+    sale,
+    "rowId" in identity ? `row:${identity.rowId}` : `order:${identity.orderId}:${sale.sku}`,
+    line,
+  );
+}
+
+/** A Superstore line: its Sales is the line revenue, the unit price is revenue / quantity. */
+function orderLineRow(sale: SaleLine, rowKey: string, line: number): SaleRow {
+  const unitPrice =
+    sale.amount !== undefined && sale.quantity > 0 ? divideFixed4(sale.amount, sale.quantity) : undefined;
+  return toRow(sale, rowKey, line, sale.quantity, sale.amount, unitPrice);
+}
+
 /** Turns validated lines into rows with their identities, batching them and tallying products. */
 class SaleCollector {
   readonly products = new ProductTally();
@@ -177,11 +206,13 @@ class SaleCollector {
   constructor(
     private readonly batchSize: number,
     private readonly errors: ErrorLog,
+    private readonly identities: "memory" | "database",
   ) {}
 
   /** Returns a full batch when this line completed one. */
   add(sale: SaleLine, line: number, layout: Layout): SaleRow[] | undefined {
     const identity = sale.identity;
+    if (this.identities === "database") return this.#emit(baseRow(sale, line));
     if ("day" in identity) {
       this.#addToDay(sale, line);
       return undefined;
@@ -202,9 +233,7 @@ class SaleCollector {
       this.#orderOccurrences.set(pair, occurrence);
       rowKey = `order:${identity.orderId}:${sale.sku}:${occurrence}`;
     }
-    const unitPrice =
-      sale.amount !== undefined && sale.quantity > 0 ? divideFixed4(sale.amount, sale.quantity) : undefined;
-    return this.#emit(toRow(sale, rowKey, line, sale.quantity, sale.amount, unitPrice));
+    return this.#emit(orderLineRow(sale, rowKey, line));
   }
 
   /** The summed days, then whatever is left, in batches. */
@@ -295,7 +324,7 @@ export async function* parseSalesCsv(
   source.on("error", (error) => parser.destroy(error));
   source.pipe(parser);
 
-  const collector = new SaleCollector(batchSize, errors);
+  const collector = new SaleCollector(batchSize, errors, options.identities ?? "memory");
   let layout: Layout | undefined;
   let records = 0;
   try {
@@ -315,7 +344,7 @@ export async function* parseSalesCsv(
         errors.add(line, `expected ${layout.width} fields as in the header, found ${record.length}`);
         continue;
       }
-      const result = readLine(layout, record);
+      const result = readLine(layout, record, options.saleDates);
       if (!result.ok) {
         for (const problem of result.problems) errors.add(line, problem.message, problem.field);
         continue;

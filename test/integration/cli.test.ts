@@ -13,7 +13,12 @@ async function procure(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ["bin/procure.mjs", ...args], {
     cwd: projectRoot,
-    env: { ...process.env, RESTATE_INGRESS_URL: inject("stack").ingressUrl, ...env },
+    env: {
+      ...process.env,
+      RESTATE_INGRESS_URL: inject("stack").ingressUrl,
+      DASHBOARD_PORT: new URL(inject("stack").dashboardUrl).port,
+      ...env,
+    },
   });
   let stdout = "";
   let stderr = "";

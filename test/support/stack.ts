@@ -97,6 +97,8 @@ export interface StackInfo {
 export interface Stack extends StackInfo {
   /** Process id of the running service process (undefined while it is stopped). */
   servicePid(): number | undefined;
+  /** Process id of the running restate-server. */
+  restatePid(): number | undefined;
   /** Kills the service process with SIGKILL (no clean-up runs). */
   killService(): Promise<void>;
   /** Starts the service process again (after killService) and waits for it to be reachable. */
@@ -180,6 +182,7 @@ export async function startStack(options: {
     dataDir,
     servicePid: () =>
       service && service.exitCode === null && service.signalCode === null ? service.pid : undefined,
+    restatePid: () => restate.process.pid,
     killService: () => stopService("SIGKILL"),
     startService,
     async restartRestate(signal: NodeJS.Signals = "SIGTERM") {

@@ -2,7 +2,7 @@
 import type { CatalogImportResult } from "../../catalog.ts";
 import { UsageError, type Command } from "../command.ts";
 import { exitCodeForStatus, exitCodes, printOutput } from "../output.ts";
-import { uploadFile } from "./sales.ts";
+import { errorMessage, uploadFile } from "./sales.ts";
 
 export const catalogCommand: Command = {
   name: "catalog",
@@ -13,10 +13,13 @@ export const catalogCommand: Command = {
   async run(args, context) {
     const file = args.find((arg) => !arg.startsWith("--"));
     if (!file) throw new UsageError("missing the CSV file");
-    const response = await uploadFile(context, file, "/catalog/import");
+    const response = await uploadFile(
+      context,
+      file,
+      new URL("/catalog/import", context.config.RESTATE_INGRESS_URL),
+    );
     if (response.status !== 200) {
-      const message = (JSON.parse(response.body) as { message?: string }).message ?? response.body;
-      context.stderr.write(`${message}\n`);
+      context.stderr.write(`${errorMessage(response.body)}\n`);
       return exitCodeForStatus(response.status);
     }
     const result = JSON.parse(response.body) as CatalogImportResult;

@@ -1,11 +1,15 @@
 /** `procure upload FILE.csv` (with progress of the upload and of the retrains it triggers) and `procure progress`. */
-import { readFile, stat } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { Transform } from "node:stream";
+import { request } from "undici";
 import * as clients from "@restatedev/restate-sdk-clients";
 import { basename } from "node:path";
 import type { UploadResult } from "../../ingestion.ts";
 import type { IngestionService } from "../../ingestion.ts";
 import { UsageError, ingressHeaders, type Command, type CommandContext } from "../command.ts";
 import { exitCodeForStatus, exitCodes, printOutput } from "../output.ts";
+import { localDashboardUrl } from "./doctor.ts";
 
 const pollIntervalMs = 500;
 const pollTimeoutMs = 15_000;
@@ -64,36 +68,45 @@ function waitOption(args: readonly string[]): number | undefined {
   return seconds;
 }
 
-/** Sends the file as one text/csv body, reporting how much of it has gone. */
+/**
+ * Streams the file as a text/csv body, reporting how much of it has gone: sales go to the edge's
+ * /api/upload (straight into the database, no size cap, flat memory on both sides); a catalogue goes
+ * to the ingress path it names.
+ */
 export async function uploadFile(
   context: CommandContext,
   file: string,
-  ingressPath = "/ingestion/upload",
+  target: URL = new URL("/api/upload", localDashboardUrl(context.config)),
 ): Promise<{ status: number; body: string }> {
   const size = (await stat(file)).size;
-  const content = await readFile(file);
   let sent = 0;
-  const chunkBytes = 1024 * 1024;
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (sent >= content.length) {
-        controller.close();
-        return;
-      }
-      const chunk = content.subarray(sent, sent + chunkBytes);
+  const progress = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
       sent += chunk.length;
       context.stderr.write(`\ruploading ${basename(file)}: ${megabytes(sent)} of ${megabytes(size)}   `);
-      controller.enqueue(chunk);
+      callback(null, chunk);
     },
   });
-  const response = await fetch(new URL(ingressPath, context.config.RESTATE_INGRESS_URL), {
+  // No header or body timeouts: a big file's reply comes only after it is merged, minutes later.
+  const response = await request(target, {
     method: "POST",
     headers: { "content-type": "text/csv", "x-filename": basename(file), ...ingressHeaders(context.config) },
-    body,
-    duplex: "half",
+    body: createReadStream(file, { highWaterMark: 1024 * 1024 }).pipe(progress),
+    headersTimeout: 0,
+    bodyTimeout: 0,
   });
   context.stderr.write("\n");
-  return { status: response.status, body: await response.text() };
+  return { status: response.statusCode, body: await response.body.text() };
+}
+
+/** The `error` (edge) or `message` (ingress) of a JSON error reply, else the reply as it is. */
+export function errorMessage(body: string): string {
+  try {
+    const reply = JSON.parse(body) as { error?: string; message?: string };
+    return reply.error ?? reply.message ?? body;
+  } catch {
+    return body;
+  }
 }
 
 export const uploadCommand: Command = {
@@ -107,8 +120,7 @@ export const uploadCommand: Command = {
     const started = Date.now();
     const response = await uploadFile(context, file);
     if (response.status !== 200) {
-      const message = (JSON.parse(response.body) as { message?: string }).message ?? response.body;
-      context.stderr.write(`${message}\n`);
+      context.stderr.write(`${errorMessage(response.body)}\n`);
       return exitCodeForStatus(response.status);
     }
     const result = JSON.parse(response.body) as UploadResult;

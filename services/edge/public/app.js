@@ -98,9 +98,13 @@ async function getJson(path) {
 }
 
 /** Calls a handler through the gateway; asks to sign in once when the key is needed. */
-async function callIngress(path, { body, contentType = "application/json", headers = {} } = {}) {
+function callIngress(path, options) {
+  return postApi(`/api/ingress/${path}`, options);
+}
+
+async function postApi(url, { body, contentType = "application/json", headers = {} } = {}) {
   for (let attempt = 0; ; attempt++) {
-    const response = await fetch(`/api/ingress/${path}`, {
+    const response = await fetch(url, {
       method: "POST",
       headers: {
         "content-type": contentType,
@@ -1073,7 +1077,7 @@ document.getElementById("upload-input").addEventListener("change", async (event)
   if (!file) return;
   show(`Uploading ${file.name}…`);
   try {
-    const result = await callIngress("ingestion/upload", {
+    const result = await postApi("/api/upload", {
       body: file,
       contentType: "text/csv",
       headers: { "x-filename": file.name },

@@ -150,7 +150,12 @@ describe("isLoopbackHost", () => {
 describe("startEdge", () => {
   it("refuses to listen beyond loopback without PROCURE_API_KEY", async () => {
     const db = connectDatabase("postgres://nobody@127.0.0.1:1/none", { maxConnections: 1 });
-    const config = { PROCURE_API_KEY: undefined, RESTATE_INGRESS_URL: "http://127.0.0.1:1" };
+    const config = {
+      PROCURE_API_KEY: undefined,
+      RESTATE_INGRESS_URL: "http://127.0.0.1:1",
+      SALES_EARLIEST_DATE: "1990-01-01",
+      SALES_MAX_DAYS_AHEAD: 1,
+    };
     await expect(startEdge({ config, db }, { host: "0.0.0.0", port: 0 })).rejects.toThrow(EdgeConfigError);
     await expect(startEdge({ config, db }, { host: "0.0.0.0", port: 0 })).rejects.toThrow(/PROCURE_API_KEY/);
     await db.end();
