@@ -121,7 +121,10 @@ describe("procure upload", () => {
     let stderr = "";
     const errors = new PassThrough().on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await uploadCommand.run([file, "--wait", "1"], {
-      config: loadConfig({ RESTATE_INGRESS_URL: fault.stack.ingressUrl }),
+      config: loadConfig({
+        RESTATE_INGRESS_URL: fault.stack.ingressUrl,
+        DASHBOARD_PORT: new URL(fault.stack.dashboardUrl).port,
+      }),
       ingress: clients.connect({ url: fault.stack.ingressUrl }),
       stdout: new PassThrough().resume(),
       stderr: errors,
