@@ -207,10 +207,12 @@ describe("catalogue import", () => {
 describe("stored ABC classes", () => {
   it("end their window at the shop's latest sale up to today, so a sale dated in the future moves no class", async () => {
     const [steady, future] = [uniqueId("abc-steady"), uniqueId("abc-future")];
-    const upload = await uploadCsv(plainSalesCsv([steady], 10));
+    // Sales up to this week, so they are inside the window whatever other tests stored before.
+    const today = new Date().toISOString().slice(0, 10);
+    const tenWeeksAgo = new Date(Date.now() - 70 * 86_400_000).toISOString().slice(0, 10);
+    const upload = await uploadCsv(plainSalesCsv([steady], 10, tenWeeksAgo));
     expect(upload.status, upload.body).toBe(200);
     const { uploadId } = JSON.parse(upload.body) as UploadResult;
-    const today = new Date().toISOString().slice(0, 10);
     const before = await refreshProductClasses(db, today);
     const classes = async () =>
       db<
