@@ -31,7 +31,12 @@ const run = promisify(execFile);
 async function uploadWithCli(cluster: Cluster, file: string): Promise<void> {
   await run(process.execPath, [join(projectRoot, "bin/procure.mjs"), "upload", file], {
     cwd: projectRoot,
-    env: { ...process.env, RESTATE_INGRESS_URL: cluster.ingressUrl, RESTATE_ADMIN_URL: cluster.adminUrl },
+    env: {
+      ...process.env,
+      RESTATE_INGRESS_URL: cluster.ingressUrl,
+      RESTATE_ADMIN_URL: cluster.adminUrl,
+      DASHBOARD_PORT: new URL(cluster.dashboardUrl).port,
+    },
     maxBuffer: 64 * 1024 * 1024,
   });
 }

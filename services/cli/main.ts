@@ -68,6 +68,18 @@ function isArgumentError(error: unknown): error is Error {
   return error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS");
 }
 
+/** A refused, reset or unresolvable connection (undici's errors carry the socket's code). */
+function isConnectionError(
+  error: unknown,
+): error is Error & { code: string; address?: string; port?: number } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    error instanceof Error &&
+    typeof code === "string" &&
+    ["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH"].includes(code)
+  );
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
@@ -109,6 +121,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof TypeError && error.message.includes("fetch failed")) {
       process.stderr.write(
         `procure ${command.name}: cannot reach the Restate ingress at ${config.RESTATE_INGRESS_URL} (is \`npm start\` running?)\n`,
+      );
+      return exitCodes.unreachable;
+    }
+    if (isConnectionError(error)) {
+      process.stderr.write(
+        `procure ${command.name}: cannot reach ${error.address ?? "procure"}:${error.port ?? ""} (${error.code}; is \`npm start\` running, and DASHBOARD_PORT right?)\n`,
       );
       return exitCodes.unreachable;
     }

@@ -112,6 +112,11 @@ describe("the procure CLI", () => {
     expect(missing.stderr).toContain("does not exist");
     const unreachable = await procure(["show", "x"], "", { RESTATE_INGRESS_URL: "http://127.0.0.1:9" });
     expect(unreachable.code, unreachable.stderr).toBe(7);
+    const file = join(await mkdtemp(join(tmpdir(), "procure-cli-")), "sales.csv");
+    await writeFile(file, plainSalesCsv([uniqueId("unsent")], 2));
+    const noDashboard = await procure(["upload", file], "", { DASHBOARD_PORT: "9" });
+    expect(noDashboard.code, noDashboard.stderr).toBe(7);
+    expect(noDashboard.stderr).toContain("cannot reach 127.0.0.1:9 (ECONNREFUSED");
     const help = await procure(["--help"]);
     expect(help.stdout).toContain("exit codes:");
     expect(help.stdout).toContain("--json");
