@@ -52,7 +52,7 @@ for (const page of truth) {
   const ok = amount !== null && page.price.map(Number).includes(Number(amount));
   if (ok) right++;
   if (ok && result.outcome === "price" && result.currency === page.currency) currencyRight++;
-  const availability = result.outcome === "price" ? result.availability : "unknown";
+  const availability = result.outcome === "blocked" ? "unknown" : result.availability;
   const availabilityOk = AVAILABILITY[page.availability ?? ""] === availability;
   if (availabilityOk) availabilityRight++;
   if (!quiet && (!ok || !availabilityOk)) {

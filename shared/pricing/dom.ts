@@ -4,8 +4,10 @@
  * price words in its class/id/itemprop/data attributes) with what surrounds it; each is scored: price
  * words (+), a written currency (+), closeness to the product title (h1) and to the buy button (+), inside
  * the product's main area (+); struck-through / was / RRP prices, instalments, shipping, savings, per-unit
- * prices (−) and anything in related-product, navigation, header, footer or cart areas (−−). Equal amounts
- * pool their evidence. The best amount wins only with a clear margin.
+ * prices (−) and anything in related-product, navigation, header, footer or cart areas (−−), or in a
+ * product card: a small linked block repeated beside at least two alike blocks that also hold prices (−−).
+ * The title is the first h1 with text (not a logo). Equal amounts pool their evidence. The best amount wins
+ * only with a clear margin.
  */
 import type { CheerioAPI } from "cheerio";
 import type { AnyNode, Element } from "domhandler";
@@ -15,6 +17,8 @@ import { readPrice } from "./parse.ts";
 
 export interface DomCandidate extends PriceCandidate {
   readonly score: number;
+  /** Document position of its best-scoring occurrence (elements before it). */
+  readonly position: number;
 }
 
 export interface PageScan {
@@ -45,6 +49,8 @@ const NOT_THE_PRICE =
 /** Areas never holding the page's own product price: their subtrees are not read at all. */
 const ELSEWHERE =
   /related|recommend|similar|carousel|slider|swiper|slick|upsell|up-sell|cross-?sell|also-?(?:bought|viewed|like)|recent|viewed|bundle|accessor|footer|navbar|navigation|menu|mini-?cart|minicart|basket-?flyout|wishlist|sidebar|reviews|suggest|other-?products|more-?products|product-?list|product-?grid|teaser|promo-?bar|breadcrumb|newsletter|cookie/i;
+/** Price words an element's own class may hold even inside a slider or promo box ("ek-slider-price"). */
+const PRICE_CLASS = /price|preis|prix|precio|pre[cç]o|prezzo|prijs|cena|cijena|hinta|fiyat|цена|ціна/i;
 const MAIN_AREA =
   /product-?detail|productdetail|pdp|product-?main|product-?info|productinfo|buy-?box|buybox|product__info|product-?view|productview|product-?page|item-?detail|product-?summary|summary|product-?essential|product-?shop|main-?product|product-?content|product-?right|detail-?info|offer-?box/i;
 const BUY_ATTRIBUTES =
@@ -56,10 +62,19 @@ const MAX_LABEL = 80;
 const H1_AFTER = 250;
 const H1_BEFORE = 60;
 const BUY_RANGE = 150;
+/** A product card is at most this many levels above its price and this many elements large. */
+const CARD_DEPTH = 8;
+const CARD_SIZE = 120;
+const CARD_REPEATS = 3;
+const NOT_THE_PRICE_PENALTY = 7;
+/** Of the penalty, what a class-marked price gets back when no unmarked price shares its price box. */
+const UNPAIRED_RELIEF = 5;
+/** Prices this many elements apart or closer share a price box. */
+export const PRICE_BOX = 15;
 
 interface Context {
   readonly priced: boolean;
-  readonly notThePrice: boolean;
+  readonly notThePrice: Mark;
   readonly elsewhere: boolean;
   readonly main: boolean;
   /** Elements since the nearest price or not-the-price marker. */
@@ -68,11 +83,32 @@ interface Context {
   readonly level: number;
 }
 
+/**
+ * What marks a text as not the price: nothing, its class ("price-old", "tax"), or a strong sign (struck
+ * through, or "was" written before it). A class mark alone is dropped when no unmarked price sits in the
+ * same price box: a was-price needs a now-price beside it.
+ */
+type Mark = "none" | "class" | "strong";
+
 interface Found {
   readonly amount: string;
   readonly currency: string;
   readonly index: number;
   readonly base: number;
+  readonly mark: Mark;
+  /** The enclosing elements, nearest last (at most CARD_DEPTH). */
+  readonly frames: readonly Frame[];
+}
+
+/** An element on the path to a price: enough to tell whether it is one of several alike cards. */
+interface Frame {
+  readonly index: number;
+  /** The parent element's index and this element's tag and class: alike siblings share it. */
+  readonly key: string;
+  /** Index past the element's last descendant, once its children are read. */
+  end: number;
+  /** It holds a link or image (as product cards do). */
+  linked: boolean;
 }
 
 function attributesText(element: Element): string {
@@ -98,6 +134,7 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
   let buyEnabled = false;
   let buyDisabled = false;
   const options = currencyHint === undefined ? {} : { currencyHint };
+  const path: Frame[] = [];
 
   const visit = (node: AnyNode, context: Context): string | null => {
     const kind: string = node.type;
@@ -108,15 +145,29 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
     const index = counter++;
     if (SKIPPED.has(name) || isHidden(element)) return "";
     if (name === "input") checkBuy(element, "", index);
-    if (name === "h1" && h1Index === -1) h1Index = index;
     const attributes = attributesText(element);
-    if (ELSEWHERE.test(attributes) || name === "footer" || name === "nav" || name === "aside") return null;
+    const elsewhere = ELSEWHERE.test(attributes) && !PRICE_CLASS.test(attributes);
+    if (elsewhere || name === "footer" || name === "nav" || name === "aside") return null;
+    if ((name === "a" && element.attribs["href"] !== undefined) || name === "img") {
+      for (let level = Math.max(0, path.length - CARD_DEPTH); level < path.length; level++)
+        path[level]!.linked = true;
+    }
+    const parent = path[path.length - 1];
+    const frame: Frame = {
+      index,
+      key: `${parent?.index ?? -1} ${name}.${element.attribs["class"] ?? ""}`,
+      end: index + 1,
+      linked: false,
+    };
+    path.push(frame);
     const own = {
       priced: PRICE_WORDS.test(attributes),
       notThePrice:
-        STRUCK.has(name) ||
-        NOT_THE_PRICE.test(attributes) ||
-        /line-through/.test(element.attribs["style"] ?? ""),
+        STRUCK.has(name) || /line-through/.test(element.attribs["style"] ?? "")
+          ? ("strong" as const)
+          : NOT_THE_PRICE.test(attributes)
+            ? ("class" as const)
+            : ("none" as const),
       elsewhere: name === "header" && context.level < 4,
       main:
         MAIN_AREA.test(attributes) ||
@@ -125,10 +176,10 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
     };
     const inner: Context = {
       priced: own.priced || (context.priced && context.depth < 3),
-      notThePrice: own.notThePrice || (context.notThePrice && context.depth < 4),
+      notThePrice: own.notThePrice !== "none" || context.depth >= 4 ? own.notThePrice : context.notThePrice,
       elsewhere: own.elsewhere || context.elsewhere,
       main: own.main || context.main,
-      depth: own.priced || own.notThePrice ? 0 : context.depth + 1,
+      depth: own.priced || own.notThePrice !== "none" ? 0 : context.depth + 1,
       level: context.level + 1,
     };
     let text: string | null = "";
@@ -141,12 +192,15 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
       const joined = joinText(text, part, child);
       text = joined.length > MAX_TEXT * 2 ? null : joined;
     }
+    path.pop();
+    frame.end = counter;
+    if (name === "h1" && h1Index === -1 && (text === null || /\p{L}/u.test(text))) h1Index = index;
     if (name === "button" || name === "a") {
       checkBuy(element, text ?? "", index);
       return name === "button" ? null : text;
     }
     if (text !== null) {
-      consider(text, index, own.priced || inner.priced, inner);
+      consider(text, index, own.priced || inner.priced, inner, frame);
       const stockElement =
         STOCK_ATTRIBUTES.test(attributes) || element.attribs["itemprop"] === "availability";
       if (stockElement && !inner.elsewhere) checkStock(element, text);
@@ -180,7 +234,7 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
     stockTexts.set(value, { verdict, count: (seen?.count ?? 0) + 1 });
   };
 
-  const consider = (raw: string, index: number, priced: boolean, context: Context) => {
+  const consider = (raw: string, index: number, priced: boolean, context: Context, own: Frame) => {
     const text = raw.replace(/\s+/g, " ").trim();
     if (text.length === 0 || text.length > MAX_TEXT || !/\d/.test(text)) return;
     if (!priced && !CURRENCY_SIGN.test(text)) return;
@@ -190,11 +244,13 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
     const marked = read.token.currency !== undefined;
     if (!marked && !priced) return;
     let base = (marked ? 3 : 0) + (priced ? 3 : 0) + (text.length <= 25 ? 1 : 0);
-    if (read.token.role === "list" || context.notThePrice) base -= 7;
+    const mark = read.token.role === "list" ? "strong" : context.notThePrice;
+    if (mark !== "none") base -= NOT_THE_PRICE_PENALTY;
     if (read.token.role === "current") base += 1;
     if (context.elsewhere) base -= 5;
     if (context.main) base += 2;
-    found.push({ amount: read.price.amount, currency: read.price.currency, index, base });
+    const frames = [...path.slice(1 - CARD_DEPTH), own];
+    found.push({ amount: read.price.amount, currency: read.price.currency, index, base, mark, frames });
   };
 
   const root = $.root().get(0);
@@ -202,16 +258,18 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
   if (body)
     visit(body, {
       priced: false,
-      notThePrice: false,
+      notThePrice: "none",
       elsewhere: false,
       main: false,
       depth: 0,
       level: 0,
     });
 
+  const inCard = cardMembership(found);
   const scored = new Map<string, DomCandidate & { hits: number }>();
   for (const item of found) {
-    let score = item.base;
+    let score =
+      item.base - (inCard(item) ? 5 : 0) + (wasWithoutNow(item, found, inCard) ? UNPAIRED_RELIEF : 0);
     if (h1Index !== -1) {
       const distance = item.index - h1Index;
       if (distance > 0 && distance <= H1_AFTER) score += 4 * (1 - distance / H1_AFTER);
@@ -223,15 +281,12 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
     }
     const key = `${item.amount} ${item.currency}`;
     const seen = scored.get(key);
-    if (!seen) scored.set(key, { amount: item.amount, currency: item.currency, score, hits: 1 });
-    else scored.set(key, { ...seen, score: Math.max(seen.score, score), hits: seen.hits + 1 });
+    const occurrence = { amount: item.amount, currency: item.currency, score, position: item.index };
+    if (!seen) scored.set(key, { ...occurrence, hits: 1 });
+    else scored.set(key, { ...(score > seen.score ? occurrence : seen), hits: seen.hits + 1 });
   }
   const candidates = [...scored.values()]
-    .map(({ amount, currency, score, hits }) => ({
-      amount,
-      currency,
-      score: score + Math.min(hits - 1, 3) * 0.3,
-    }))
+    .map(({ hits, ...candidate }) => ({ ...candidate, score: candidate.score + Math.min(hits - 1, 3) * 0.3 }))
     .sort((left, right) => right.score - left.score);
   const verdicts = new Set(
     [...stockTexts.values()].filter((each) => each.count === 1).map((each) => each.verdict),
@@ -239,6 +294,37 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
   const fromText = verdicts.size === 1 ? [...verdicts][0]! : "unknown";
   const fromButton: Availability = buyEnabled ? "in_stock" : buyDisabled ? "out_of_stock" : "unknown";
   return { candidates, availability: fromText !== "unknown" ? fromText : fromButton };
+}
+
+/** A price marked "not the price" by its class only, with no unmarked price outside cards in its price box. */
+function wasWithoutNow(item: Found, found: readonly Found[], inCard: (item: Found) => boolean): boolean {
+  if (item.mark !== "class") return false;
+  return !found.some(
+    (other) =>
+      other.mark === "none" &&
+      other.amount !== item.amount &&
+      Math.abs(other.index - item.index) <= PRICE_BOX &&
+      !inCard(other),
+  );
+}
+
+/**
+ * Tells the prices that sit in product cards: a small linked element with at least CARD_REPEATS - 1
+ * siblings of the same tag and class that are small, linked and hold prices too.
+ */
+function cardMembership(found: readonly Found[]): (item: Found) => boolean {
+  const holders = new Map<string, Set<number>>();
+  const isCardLike = (frame: Frame) => frame.linked && frame.end - frame.index <= CARD_SIZE;
+  for (const item of found) {
+    for (const frame of item.frames) {
+      if (!isCardLike(frame)) continue;
+      const members = holders.get(frame.key) ?? new Set<number>();
+      members.add(frame.index);
+      holders.set(frame.key, members);
+    }
+  }
+  return (item) =>
+    item.frames.some((frame) => isCardLike(frame) && (holders.get(frame.key)?.size ?? 0) >= CARD_REPEATS);
 }
 
 function joinText(text: string, part: string, child: AnyNode): string {
@@ -253,6 +339,7 @@ function joinText(text: string, part: string, child: AnyNode): string {
   ) {
     return `${text}${/\.\d{3}$/.test(text) ? "," : "."}${part.trim()}`;
   }
+  if (kind === "tag" && /\d\s*$/.test(text) && /^\s*\d/.test(part)) return `${text.trimEnd()} ; ${part}`;
   const needsSpace = /[\p{L}\p{N}]$/u.test(text) && /^[\p{L}\p{N}]/u.test(part) && kind === "tag";
   return needsSpace ? `${text} ${part}` : `${text}${part}`;
 }

@@ -10,7 +10,7 @@
 import { load, type CheerioAPI } from "cheerio";
 import { blockReason } from "./blocked.ts";
 import { currencyOfRegion } from "./currency.ts";
-import { scanPage, type DomCandidate, type PageScan } from "./dom.ts";
+import { PRICE_BOX, scanPage, type DomCandidate, type PageScan } from "./dom.ts";
 import { embeddedPrices } from "./embedded.ts";
 import type { Availability, Offer, PageContext, PriceCandidate } from "./page.ts";
 import { scanPrices } from "./parse.ts";
@@ -38,12 +38,14 @@ export type ExtractionResult =
       /** 0–1: how sure the decision is (1 for a site rule or agreeing structured data). */
       readonly confidence: number;
     }
-  | { readonly outcome: "no_price"; readonly reason: string }
   | {
       readonly outcome: "conflict";
       readonly rule: ExtractionRule;
       readonly candidates: readonly PriceCandidate[];
+      /** What the page's stock texts and buy button say ("unknown" without evidence). */
+      readonly availability: Availability;
     }
+  | { readonly outcome: "no_price"; readonly reason: string; readonly availability: Availability }
   | { readonly outcome: "blocked"; readonly reason: string };
 
 /** Below this the page's best price is reported as no price. */
@@ -178,13 +180,22 @@ function fromStructured(
     const common =
       mostCommon(offers.filter((offer) => offer.availability !== "out_of_stock")) ?? mostCommon(offers);
     if (common) return answer(stock(common), rule, 0.7, availability);
-    return {
-      outcome: "conflict",
-      rule,
-      candidates: prices.map(({ amount, currency }) => ({ amount, currency })),
-    };
+    return conflict(rule, prices, availability());
   }
   return undefined;
+}
+
+function conflict(
+  rule: ExtractionRule,
+  prices: readonly PriceCandidate[],
+  availability: Availability,
+): Decision {
+  return {
+    outcome: "conflict",
+    rule,
+    candidates: prices.map(({ amount, currency }) => ({ amount, currency })),
+    availability,
+  };
 }
 
 function fromPage(
@@ -216,7 +227,21 @@ function fromPage(
     const shown = dom.find((candidate) => Number(candidate.amount) === Number(only));
     if (shown) return answer({ ...shown, availability: "unknown" }, "embedded", 0.7, availability);
   }
+  const headline = headlineOfPriceBox(ranked);
+  if (headline) return answer({ ...headline, availability: "unknown" }, "dom", 0.6, availability);
   return undefined;
+}
+
+/**
+ * Two leaders too close to choose by score but sharing one price box (a price with and without tax, a
+ * price and its unit price), well ahead of the rest: the one the box shows first, its headline.
+ */
+function headlineOfPriceBox(ranked: readonly DomCandidate[]): DomCandidate | undefined {
+  const [best, second, third] = ranked;
+  if (!best || !second || best.score < DOM_MIN_SCORE) return undefined;
+  if (Math.abs(best.position - second.position) > PRICE_BOX) return undefined;
+  if (third && second.score - third.score < CLEAR_MARGIN / 2) return undefined;
+  return best.position < second.position ? best : second;
 }
 
 /** Extracts the one current price of a product page, or says why there is none. */
@@ -230,13 +255,7 @@ export function extractPrice(html: string, pageUrl?: string): ExtractionResult {
     const prices = distinct(site.offers(page));
     const rule: ExtractionRule = `site:${site.name}`;
     if (prices.length === 1) return answer(prices[0]!, rule, 1, availability);
-    if (prices.length > 1) {
-      return {
-        outcome: "conflict",
-        rule,
-        candidates: prices.map(({ amount, currency }) => ({ amount, currency })),
-      };
-    }
+    if (prices.length > 1) return conflict(rule, prices, availability());
   }
   const decided = fromStructured(page, () => scanOnce().candidates, availability);
   if (decided) return decided;
@@ -247,5 +266,6 @@ export function extractPrice(html: string, pageUrl?: string): ExtractionResult {
   return {
     outcome: "no_price",
     reason: "no confident price in structured data, embedded state or the visible page",
+    availability: availability(),
   };
 }

@@ -206,8 +206,10 @@ const COMMON_WORDS: ReadonlySet<string> = new Set([
 
 function lookup(candidate: string, preferred: string | undefined, before: boolean): string | undefined {
   if (candidate === "" || COMMON_WORDS.has(candidate)) return undefined;
-  if (/^[a-z]$/i.test(candidate) && !(before && /^[A-Z]$/.test(candidate))) return undefined;
-  return resolveCurrency(candidate, preferred);
+  if (!/^[a-z]$/i.test(candidate)) return resolveCurrency(candidate, preferred);
+  if (!(before && /^[A-Z]$/.test(candidate))) return undefined;
+  const code = resolveCurrency(candidate, preferred);
+  return preferred === undefined || code === preferred ? code : undefined;
 }
 
 function currencyBefore(segment: string, preferred: string | undefined): CurrencyMatch | undefined {

@@ -1,11 +1,14 @@
 /**
  * The record of one scrape attempt of one price source, as the product object stores it, and the pure
  * mapping from a fetch outcome (plus extraction of the page) to it. A failed or blocked fetch never
- * carries an amount and its availability is always "unknown": it is never a price of 0 nor out of stock.
+ * carries an amount and its availability is "unknown": it is never a price of 0 nor out of stock. A page
+ * read without a confident price (parse_error) keeps what its stock text or buy button says, since shops
+ * often hide the price of a sold-out product.
  */
 import { Schema } from "effect";
 import { CurrencyCode, DecimalAmount } from "../money/index.ts";
 import { extractPrice, type ExtractionResult } from "../pricing/extract.ts";
+import type { Availability } from "../pricing/page.ts";
 import type { FetchOutcome, Validators } from "./fetch.ts";
 
 export const ObservationStatus = Schema.Literal(
@@ -44,7 +47,9 @@ export const PriceObservation = Schema.Struct({
       return `a ${observation.status} observation carries no price`;
     }
     return (
-      observation.availability === "unknown" || `a ${observation.status} observation has unknown availability`
+      observation.availability === "unknown" ||
+      observation.status === "parse_error" ||
+      `a ${observation.status} observation has unknown availability`
     );
   }),
 );
@@ -60,10 +65,11 @@ function failure(
   status: Exclude<ObservationStatus, "ok">,
   detail: string,
   httpStatus?: number,
+  availability: Availability = "unknown",
 ): PriceObservation {
   return {
     status,
-    availability: "unknown",
+    availability,
     detail: sanitizeDetail(detail),
     ...(httpStatus === undefined ? {} : { httpStatus }),
   };
@@ -87,10 +93,11 @@ function fromPage(
       };
     case "conflict": {
       const prices = extraction.candidates.map(({ amount, currency }) => `${amount} ${currency}`).join(", ");
-      return failure("parse_error", `conflicting prices from ${extraction.rule}: ${prices}`, page.status);
+      const detail = `conflicting prices from ${extraction.rule}: ${prices}`;
+      return failure("parse_error", detail, page.status, extraction.availability);
     }
     case "no_price":
-      return failure("parse_error", extraction.reason, page.status);
+      return failure("parse_error", extraction.reason, page.status, extraction.availability);
     case "blocked":
       return failure("blocked", `block page: ${extraction.reason}`, page.status);
   }

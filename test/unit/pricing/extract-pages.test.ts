@@ -65,6 +65,59 @@ describe("the visible-page search (no structured data)", () => {
   });
 });
 
+describe("the visible-page search on shop templates", () => {
+  it("reads a price whose own class names the slider or promo box it sits in", () => {
+    const page = html(
+      "",
+      `<div class="ek-slider-price"><span class="ek-slider-pricenew">270,00 Kn</span>
+        <span class="ek-slider-priceold">540,00 Kn</span></div><a class="ek-slider-cta" href="#">Kupi</a>`,
+    ).replace("<body>", `<body><h1 class="title">Ortopedski ulošci po mjeri</h1>`);
+    expect(extractPrice(page, "https://www.klinika.example.hr/usluga-380")).toMatchObject({
+      outcome: "price",
+      amount: "270.00",
+      currency: "HRK",
+    });
+  });
+
+  it("passes over product cards repeated under a similar-products heading and keeps a lone old-classed price", () => {
+    const card = (price: string, id: number) =>
+      `<div class="col-xs-6 col-sm-3"><div class="product-thumb"><a href="/p/${id}"><img src="/i/${id}.jpg"></a>
+        <h4><a href="/p/${id}">Maska ${id}</a></h4><span class="price">${price}</span></div></div>`;
+    const page = html(
+      "",
+      `<h1 class="top-logo"><a href="/"><img src="/logo.png" alt="Shop"></a></h1>
+      <div class="row"><div id="tcol"><h1>Potapljaška maska z dioptrijo</h1>
+        <ul id="price-list"><li class="price"><span class="price-old-live">100.00€</span></li>
+        <li class="price-tax small">Brez DDV: <span class="price-tax-live">81.97€</span></li></ul></div></div>
+      <div class="h1">Podobni izdelki</div><div class="row">${card("150.00€", 1)}${card("50.00€", 2)}${card("55.00€", 3)}</div>`,
+      "sl",
+    );
+    expect(extractPrice(page, "https://www.ocala.example.si/maska")).toMatchObject({
+      outcome: "price",
+      amount: "100.00",
+      currency: "EUR",
+      rule: "dom",
+    });
+  });
+
+  it("takes the headline of a price box showing the price with and without tax", () => {
+    const page = html(
+      "",
+      `<h1 class="heading">ANPIX redukcia NGFF M2 na PCI-E 4x</h1><div class="price-wrap-detail">
+        <div class="notax"><span class="text">bez DPH</span><span class="price">3,56 €</span></div>
+        <div class="tax"><span class="text">s DPH</span><span class="price">4,27 €</span></div></div>
+        <button class="btn" type="submit">Do košíka</button>`,
+      "sk",
+    );
+    expect(extractPrice(page, "https://www.pc.example.sk/anpix")).toMatchObject({
+      outcome: "price",
+      amount: "3.56",
+      rule: "dom",
+      confidence: 0.6,
+    });
+  });
+});
+
 describe("structured data variants", () => {
   const groupPage = (url: string) =>
     extractPrice(
@@ -238,6 +291,21 @@ describe("availability", () => {
     });
     const labels = `<span class="unavailable-label">Produkt niedostępny</span>`.repeat(3);
     expect(extractPrice(html(offer, labels, "pl"))).toMatchObject({ availability: "in_stock" });
+  });
+});
+
+describe("availability without a price", () => {
+  it("reports the buy button of a page whose price cannot be told", () => {
+    const page = html(
+      "",
+      `<h1>Lamp</h1><p>Ask us for a quote</p><button class="add-to-cart">Add to cart</button>`,
+    );
+    expect(extractPrice(page)).toMatchObject({ outcome: "no_price", availability: "in_stock" });
+  });
+
+  it("reports a sold-out page that hides its price as out of stock", () => {
+    const page = html("", `<h1>Lampe Nova</h1><p class="stock-status">Ausverkauft</p>`, "de");
+    expect(extractPrice(page)).toMatchObject({ outcome: "no_price", availability: "out_of_stock" });
   });
 });
 

@@ -55,6 +55,7 @@ describe("extractPrice on saved shop pages", () => {
         { amount: "399.90", currency: "BRL" },
         { amount: "459.90", currency: "BRL" },
       ],
+      availability: "unknown",
     });
   });
 

@@ -78,6 +78,11 @@ describe("parsePrice", () => {
     });
     expect(parsePrice("POR 10")).toEqual({ amount: "10", currency: null });
   });
+
+  it("reads a lone capital letter as a currency only when it is the page's own currency", () => {
+    expect(parsePrice("Displej s farebným spektrom (P3)", { currencyHint: "EUR" })).toBeNull();
+    expect(parsePrice("P 1,299.00", { currencyHint: "BWP" })).toEqual({ amount: "1299.00", currency: "BWP" });
+  });
 });
 
 describe("parsePrice across shops' countries", () => {
