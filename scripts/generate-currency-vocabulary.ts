@@ -6,16 +6,9 @@
  * Usage: npx tsx scripts/generate-currency-vocabulary.ts   (takes ~5 s; re-run when Node's ICU changes)
  */
 import { writeFileSync } from "node:fs";
+import { CLDR_LOCALES as LOCALES } from "../shared/pricing/locales.ts";
 import { REGION_CURRENCIES } from "../shared/pricing/regions.ts";
 
-const LOCALES =
-  `af am ar ar-EG ar-SA ar-AE ar-MA ar-DZ ar-TN ar-KW ar-QA ar-JO ar-LB ar-IQ ar-OM ar-BH ar-LY az be bg
-bn bs ca cs cy da de de-CH de-AT el en en-AU en-CA en-IN en-NZ en-ZA en-SG en-NG en-KE en-PK en-PH en-MY en-GB
-en-IE en-HK es es-MX es-AR es-CL es-CO es-PE es-UY es-VE es-BO es-PY es-CR es-DO es-GT es-US et eu fa fi fil fr
-fr-CA fr-CH fr-MA fr-SN ga gl gu he hi hr hu hy id is it it-CH ja ka kk km kn ko ky lo lt lv mk ml mn mr ms my
-nb ne nl pa pl ps pt pt-PT ro ru si sk sl so sq sr sr-Latn sv sw ta te th tr uk ur uz vi zh zh-Hant zh-HK zu`
-    .trim()
-    .split(/\s+/);
 const EVERYWHERE = new Set(["USD", "EUR", "GBP"]);
 /** Tie-break between currencies sharing a symbol equally often ("kr", "Rs"). */
 const PREFERRED = ["USD", "EUR", "GBP", "JPY", "INR", "SEK", "CNY", "RUB"];

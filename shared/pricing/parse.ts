@@ -102,6 +102,7 @@ function normalise(text: string): string {
       joinCents(integer, [...cents].map((digit) => SUPERSCRIPT_DIGITS.indexOf(digit)).join("")),
   );
   return replaceDigits(superscripts.normalize("NFKC"))
+    .replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, "")
     .replace(/\u066b/g, ".")
     .replace(/\u066c/g, ",")
     .replace(/[\s\u00a0\u2007\u202f\u2009\u200a\u200b]+/gu, " ")
@@ -207,7 +208,7 @@ const COMMON_WORDS: ReadonlySet<string> = new Set([
 function lookup(candidate: string, preferred: string | undefined, before: boolean): string | undefined {
   if (candidate === "" || COMMON_WORDS.has(candidate)) return undefined;
   if (!/^[a-z]$/i.test(candidate)) return resolveCurrency(candidate, preferred);
-  if (!(before && /^[A-Z]$/.test(candidate))) return undefined;
+  if (!/^[A-Z]$/.test(candidate) || (!before && preferred === undefined)) return undefined;
   const code = resolveCurrency(candidate, preferred);
   return preferred === undefined || code === preferred ? code : undefined;
 }

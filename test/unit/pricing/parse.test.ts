@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { CLDR_LOCALES } from "../../../shared/pricing/locales.ts";
 import { parsePrice } from "../../../shared/pricing/parse.ts";
+import { currencyOfRegion } from "../../../shared/pricing/currency.ts";
 
 describe("parsePrice", () => {
   it.each([
@@ -162,5 +164,37 @@ describe("parsePrice across shops' countries", () => {
     expect(parsePrice("1.299", { decimalSeparatorHint: "," })).toEqual({ amount: "1299", currency: null });
     expect(parsePrice("1,299 KWD")).toEqual({ amount: "1.299", currency: "KWD" });
     expect(parsePrice("1,299 EUR")).toEqual({ amount: "1299.00", currency: "EUR" });
+  });
+});
+
+describe("parsePrice on every locale's own currency format (CLDR, as Intl writes it)", () => {
+  const displays = ["symbol", "narrowSymbol", "code", "name"] as const;
+  const values = [39.95, 1234.5, 12000, 0.99, 2285.81, 7];
+  const cases = CLDR_LOCALES.flatMap((locale) => {
+    const currency = currencyOfRegion(new Intl.Locale(locale).maximize().region);
+    if (currency === undefined) return [];
+    return displays.flatMap((currencyDisplay) => {
+      const format = new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay });
+      const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+      return values.map((value) => ({
+        text: format.format(value),
+        value: Number(value.toFixed(digits)),
+        currency,
+      }));
+    });
+  });
+
+  it("reads the amount and currency of every one with the shop's currency as the hint", () => {
+    const wrong = cases.filter(({ text, value, currency }) => {
+      const price = parsePrice(text, { currencyHint: currency });
+      return price === null || Number(price.amount) !== value || price.currency !== currency;
+    });
+    expect(cases.length).toBeGreaterThan(3000);
+    expect(wrong).toEqual([]);
+  });
+
+  it("reads the amount of at least 99% of them without a hint", () => {
+    const right = cases.filter(({ text, value }) => Number(parsePrice(text)?.amount) === value);
+    expect(right.length / cases.length).toBeGreaterThanOrEqual(0.99);
   });
 });
