@@ -9,10 +9,9 @@
  * The title is the first h1 with text (not a logo). Equal amounts pool their evidence. The best amount wins
  * only with a clear margin.
  */
-import type { CheerioAPI } from "cheerio";
 import type { AnyNode, Element } from "domhandler";
 import { availabilityFromSchema, availabilityFromText, BUY } from "./availability.ts";
-import type { Availability, PriceCandidate } from "./page.ts";
+import type { Availability, PageContext, PriceCandidate } from "./page.ts";
 import { readPrice } from "./parse.ts";
 
 export interface DomCandidate extends PriceCandidate {
@@ -125,7 +124,7 @@ function isHidden(element: Element): boolean {
 }
 
 /** One pass over the page: its scored price texts (best first) and its stock evidence. */
-export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageScan {
+export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
   const found: Found[] = [];
   const stockTexts = new Map<string, { verdict: Availability; count: number }>();
   let counter = 0;
@@ -253,17 +252,16 @@ export function scanPage($: CheerioAPI, currencyHint: string | undefined): PageS
     found.push({ amount: read.price.amount, currency: read.price.currency, index, base, mark, frames });
   };
 
-  const root = $.root().get(0);
-  const body = $("body").get(0) ?? root;
-  if (body)
-    visit(body, {
-      priced: false,
-      notThePrice: "none",
-      elsewhere: false,
-      main: false,
-      depth: 0,
-      level: 0,
-    });
+  const start: Context = {
+    priced: false,
+    notThePrice: "none",
+    elsewhere: false,
+    main: false,
+    depth: 0,
+    level: 0,
+  };
+  const body = elements.byTag("body")[0];
+  for (const top of body ? [body] : $.root().children().toArray()) visit(top, start);
 
   const inCard = cardMembership(found);
   const scored = new Map<string, DomCandidate & { hits: number }>();

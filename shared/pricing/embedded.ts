@@ -4,8 +4,8 @@
  * Keys named like a current price (price, salePrice, finalPrice, …) are counted per amount; list and
  * per-unit prices (oldPrice, listPrice, unitPrice, …) are not read. Used as evidence beside the visible page.
  */
-import type { CheerioAPI } from "cheerio";
 import { currencyFromHint } from "./currency.ts";
+import { textOf, type PageElements } from "./elements.ts";
 import { parseMachineAmount } from "./parse.ts";
 
 export interface EmbeddedPrices {
@@ -24,15 +24,15 @@ const CURRENCY_KEY =
 const MAX_SCRIPT = 2_000_000;
 
 /** Current-price values of the page's embedded state and analytics. */
-export function embeddedPrices($: CheerioAPI): EmbeddedPrices {
+export function embeddedPrices(elements: PageElements): EmbeddedPrices {
   const counts = new Map<string, number>();
   const currencies = new Set<string>();
-  $("script").each((_, element) => {
+  for (const element of elements.byTag("script")) {
     const type = (element.attribs["type"] ?? "").toLowerCase();
     if (type.includes("ld+json") || (type !== "" && !type.includes("javascript") && !type.includes("json")))
-      return;
-    const text = $(element).text();
-    if (text.length > MAX_SCRIPT || !(STATE_MARKERS.test(text) || type.includes("json"))) return;
+      continue;
+    const text = textOf(element);
+    if (text.length > MAX_SCRIPT || !(STATE_MARKERS.test(text) || type.includes("json"))) continue;
     for (const match of text.matchAll(PRICE_KEY)) {
       const amount = parseMachineAmount(match[1]!, null);
       if (amount === null || !/[1-9]/.test(amount)) continue;
@@ -43,6 +43,6 @@ export function embeddedPrices($: CheerioAPI): EmbeddedPrices {
       const code = currencyFromHint(match[1]);
       if (code) currencies.add(code);
     }
-  });
+  }
   return { counts, currency: currencies.size === 1 ? [...currencies][0] : undefined };
 }

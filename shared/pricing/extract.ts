@@ -11,6 +11,7 @@ import { load, type CheerioAPI } from "cheerio";
 import { blockReason } from "./blocked.ts";
 import { currencyOfRegion } from "./currency.ts";
 import { PRICE_BOX, scanPage, type DomCandidate, type PageScan } from "./dom.ts";
+import { fileElements, textOf } from "./elements.ts";
 import { embeddedPrices } from "./embedded.ts";
 import type { Availability, Offer, PageContext, PriceCandidate } from "./page.ts";
 import { scanPrices } from "./parse.ts";
@@ -62,21 +63,22 @@ const STRUCTURED: readonly (readonly [ExtractionRule, (page: PageContext) => Str
 
 type Decision = Exclude<ExtractionResult, { outcome: "no_price" } | { outcome: "blocked" }>;
 
-function pageContext($: CheerioAPI, pageUrl: string | undefined): PageContext {
+function pageContext($: CheerioAPI, html: string, pageUrl: string | undefined): PageContext {
   const url = pageUrl !== undefined && URL.canParse(pageUrl) ? new URL(pageUrl) : undefined;
   const host = (url?.hostname ?? "").toLowerCase().replace(/^www\./, "");
-  const lang = ($("html").attr("lang") ?? $('meta[property="og:locale"]').attr("content") ?? "").replace(
+  const elements = fileElements($.root().toArray());
+  const meta = metaTags(elements);
+  const lang = (elements.byTag("html")[0]?.attribs["lang"] ?? meta.get("og:locale")?.[0] ?? "").replace(
     "_",
     "-",
   );
   const [language = "", region] = lang.toLowerCase().split("-");
   const topLevel = host.split(".").pop();
-  const meta = metaTags($);
   const currencyHint =
-    declaredCurrency($, meta) ??
+    declaredCurrency(elements, meta) ??
     (topLevel && topLevel.length === 2 ? currencyOfRegion(topLevel) : undefined) ??
     currencyOfRegion(region);
-  return { $, host, pageUrl: url, currencyHint, language, meta };
+  return { $, elements, html, host, pageUrl: url, currencyHint, language, meta };
 }
 
 function distinct<T extends PriceCandidate>(offers: readonly T[]): T[] {
@@ -115,8 +117,9 @@ function answer(
 
 /** The one offer whose amount the page's title or description states ("… : 74,95 € …"), if one. */
 function inDescription<T extends PriceCandidate>(page: PageContext, offers: readonly T[]): T | undefined {
+  const title = page.elements.byTag("title")[0];
   const texts = [
-    page.$("title").first().text(),
+    title === undefined ? "" : textOf(title),
     ...["description", "og:description", "twitter:description", "og:title"].flatMap(
       (name) => page.meta.get(name) ?? [],
     ),
@@ -208,7 +211,7 @@ function fromPage(
   if (clearLead && leader.score >= DOM_MIN_SCORE) {
     return answer({ ...leader, availability: "unknown" }, "dom", 0.9, availability);
   }
-  const embedded = embeddedPrices(page.$);
+  const embedded = embeddedPrices(page.elements);
   const support = (candidate: PriceCandidate) => embedded.counts.get(String(Number(candidate.amount))) ?? 0;
   const ranked = dom
     .map((candidate) => ({ ...candidate, score: candidate.score + (support(candidate) > 0 ? 2 : 0) }))
@@ -247,11 +250,11 @@ function headlineOfPriceBox(ranked: readonly DomCandidate[]): DomCandidate | und
 /** Extracts the one current price of a product page, or says why there is none. */
 export function extractPrice(html: string, pageUrl?: string): ExtractionResult {
   const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
-  const page = pageContext($, pageUrl);
+  const page = pageContext($, html, pageUrl);
   let scan: PageScan | undefined;
-  const scanOnce = () => (scan ??= scanPage($, page.currencyHint));
+  const scanOnce = () => (scan ??= scanPage(page));
   const availability = () => scanOnce().availability;
-  for (const site of siteRulesForPage($, page.host)) {
+  for (const site of siteRulesForPage(page)) {
     const prices = distinct(site.offers(page));
     const rule: ExtractionRule = `site:${site.name}`;
     if (prices.length === 1) return answer(prices[0]!, rule, 1, availability);
@@ -261,7 +264,7 @@ export function extractPrice(html: string, pageUrl?: string): ExtractionResult {
   if (decided) return decided;
   const visible = fromPage(page, scanOnce().candidates, availability);
   if (visible) return visible;
-  const blocked = blockReason($, page.pageUrl);
+  const blocked = blockReason(page);
   if (blocked) return { outcome: "blocked", reason: blocked };
   return {
     outcome: "no_price",

@@ -4,6 +4,7 @@
  * or its language's region), plus the shapes rules answer with.
  */
 import type { CheerioAPI } from "cheerio";
+import type { PageElements } from "./elements.ts";
 
 export type Availability = "in_stock" | "out_of_stock" | "pre_order" | "unknown";
 
@@ -18,6 +19,10 @@ export interface Offer extends PriceCandidate {
 
 export interface PageContext {
   readonly $: CheerioAPI;
+  /** The elements rules look up by tag or itemprop, filed in one pass. */
+  readonly elements: PageElements;
+  /** The page's HTML as fetched: a cheap first test before a selector runs. */
+  readonly html: string;
   /** Lower-case host without "www.", "" when the URL is unknown. */
   readonly host: string;
   readonly pageUrl: URL | undefined;

@@ -5,10 +5,10 @@
  * (product:price:amount, og:price:amount, sale price first). An offer whose URL or SKU is the page's
  * selected variant is marked `selected`.
  */
-import type { CheerioAPI } from "cheerio";
 import type { AnyNode } from "domhandler";
 import { availabilityFromSchema } from "./availability.ts";
 import { currencyFromHint } from "./currency.ts";
+import { hasItemprop, textOf as elementText, type PageElements } from "./elements.ts";
 import type { Availability, Offer, PageContext, PriceCandidate } from "./page.ts";
 import { parseMachineAmount, parsePrice } from "./parse.ts";
 
@@ -113,7 +113,7 @@ function isSelected(offer: JsonObject, page: PageContext): boolean {
 
 /** Every offer of every product in the page's JSON-LD. */
 export function jsonLdOffers(page: PageContext): StructuredOffer[] {
-  const { $, currencyHint } = page;
+  const { elements, currencyHint } = page;
   const nodes: JsonObject[] = [];
   const flatten = (value: Json | undefined): void => {
     for (const item of asList(value)) {
@@ -122,7 +122,11 @@ export function jsonLdOffers(page: PageContext): StructuredOffer[] {
       flatten(item["@graph"]);
     }
   };
-  $('script[type="application/ld+json" i]').each((_, script) => flatten(parseJsonLdScript($(script).text())));
+  for (const script of elements.byTag("script")) {
+    if ((script.attribs["type"] ?? "").trim().toLowerCase() === "application/ld+json") {
+      flatten(parseJsonLdScript(elementText(script)));
+    }
+  }
   const byId = new Map(
     nodes.flatMap((node) => (typeof node["@id"] === "string" ? [[node["@id"], node]] : [])),
   );
@@ -185,8 +189,12 @@ function markupValue(selection: MarkupValue): { value: string; machine: boolean 
 }
 
 /** Offers from microdata: each itemscope holding an itemprop price (or lowPrice). */
-export function microdataOffers({ $, currencyHint }: PageContext): StructuredOffer[] {
-  const heading = $("h1").first();
+export function microdataOffers({ $, elements, currencyHint }: PageContext): StructuredOffer[] {
+  const priced = elements.withItemprop.filter(
+    (element) => hasItemprop(element, "price") || hasItemprop(element, "lowPrice"),
+  );
+  if (priced.length === 0) return [];
+  const heading = $(elements.byTag("h1").slice(0, 1));
   const title = heading.text().replace(/\s+/g, " ").trim();
   const isMainProduct = (scope: AnyNode) => {
     const product = $(scope).closest('[itemtype*="Product" i]');
@@ -197,9 +205,7 @@ export function microdataOffers({ $, currencyHint }: PageContext): StructuredOff
     return title !== "" && named === title;
   };
   const scopes = new Set(
-    $('[itemprop~="price"], [itemprop~="lowPrice"]')
-      .toArray()
-      .flatMap((element) => $(element).closest("[itemscope]").get(0) ?? $.root().get(0) ?? []),
+    priced.flatMap((element) => $(element).closest("[itemscope]").get(0) ?? $.root().get(0) ?? []),
   );
   return [...scopes].flatMap((scope) => {
     const within = $(scope);
@@ -227,17 +233,16 @@ function textPrice(text: string, currency: string | undefined): PriceCandidate |
 }
 
 /** Every meta tag's content by its property or name (lower case), in one pass. */
-export function metaTags($: CheerioAPI): ReadonlyMap<string, readonly string[]> {
+export function metaTags(elements: PageElements): ReadonlyMap<string, readonly string[]> {
   const tags = new Map<string, string[]>();
-  $("meta").each((_, element) => {
-    const { attribs } = element;
+  for (const { attribs } of elements.byTag("meta")) {
     const key = (attribs["property"] ?? attribs["name"] ?? attribs["itemprop"] ?? "").toLowerCase();
     const content = attribs["content"];
-    if (key === "" || content === undefined || content.trim() === "") return;
+    if (key === "" || content === undefined || content.trim() === "") continue;
     const list = tags.get(key) ?? [];
     list.push(content);
     tags.set(key, list);
-  });
+  }
   return tags;
 }
 
@@ -247,7 +252,7 @@ function metaContent(meta: ReadonlyMap<string, readonly string[]>, ...names: str
 
 /** The currency the page's own markup declares, if any. */
 export function declaredCurrency(
-  $: CheerioAPI,
+  elements: PageElements,
   meta: ReadonlyMap<string, readonly string[]>,
 ): string | undefined {
   const declared = metaContent(
@@ -257,8 +262,14 @@ export function declaredCurrency(
     "product:sale_price:currency",
     "pricecurrency",
   )[0];
-  const itemprop = declared === undefined ? $('[itemprop="priceCurrency"]').first() : undefined;
-  const value = declared ?? itemprop?.attr("content") ?? (itemprop?.text().trim() || undefined);
+  const itemprop =
+    declared === undefined
+      ? elements.withItemprop.find((element) => element.attribs["itemprop"] === "priceCurrency")
+      : undefined;
+  const value =
+    declared ??
+    itemprop?.attribs["content"] ??
+    ((itemprop === undefined ? "" : elementText(itemprop).trim()) || undefined);
   return value === undefined ? undefined : currencyFromHint(value);
 }
 
