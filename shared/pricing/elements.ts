@@ -38,7 +38,8 @@ export function fileElements(roots: readonly AnyNode[]): PageElements {
 
 /** An element's text: its descendant text nodes joined, as cheerio's `.text()` gives it. */
 export function textOf(element: AnyNode): string {
-  if (element.type === "text" && "data" in element) return element.data;
+  const kind: string = element.type;
+  if (kind === "text" && "data" in element) return element.data;
   if (!("children" in element)) return "";
   let text = "";
   for (const child of element.children) text += textOf(child);
