@@ -12,7 +12,7 @@
 import type { AnyNode, Element } from "domhandler";
 import { availabilityFromSchema, availabilityFromText, BUY } from "./availability.ts";
 import type { Availability, PageContext, PriceCandidate } from "./page.ts";
-import { readPrice } from "./parse.ts";
+import { readPrice, scanPrices } from "./parse.ts";
 
 export interface DomCandidate extends PriceCandidate {
   readonly score: number;
@@ -134,6 +134,8 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
   let buyDisabled = false;
   const options = currencyHint === undefined ? {} : { currencyHint };
   const path: Frame[] = [];
+  /** Amounts an element's whole text shows as instalments, savings or unit prices ("3x" <span>86,33€</span>). */
+  const excluded: { readonly value: number; readonly start: number; readonly end: number }[] = [];
 
   const visit = (node: AnyNode, context: Context): string | null => {
     const kind: string = node.type;
@@ -238,7 +240,15 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
     if (text.length === 0 || text.length > MAX_TEXT || !/\d/.test(text)) return;
     if (!priced && !CURRENCY_SIGN.test(text)) return;
     const read = readPrice(text, options, true);
-    if (read === null || read.price.currency === null || read.token.excluded) return;
+    if (read === null || read.token.excluded) {
+      for (const token of scanPrices(text, options)) {
+        if (!token.excluded || token.currency === undefined) continue;
+        const value = Number(`${token.integer}.${token.fraction || "0"}`);
+        excluded.push({ value, start: own.index, end: own.end });
+      }
+      return;
+    }
+    if (read.price.currency === null) return;
     if (!/[1-9]/.test(read.price.amount)) return;
     const marked = read.token.currency !== undefined;
     if (!marked && !priced) return;
@@ -263,11 +273,17 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
   const body = elements.byTag("body")[0];
   for (const top of body ? [body] : $.root().children().toArray()) visit(top, start);
 
-  const inCard = cardMembership(found);
+  const kept = found.filter(
+    (item) =>
+      !excluded.some(
+        (range) => item.index >= range.start && item.index < range.end && Number(item.amount) === range.value,
+      ),
+  );
+  const inCard = cardMembership(kept);
   const scored = new Map<string, DomCandidate & { hits: number }>();
-  for (const item of found) {
+  for (const item of kept) {
     let score =
-      item.base - (inCard(item) ? 5 : 0) + (wasWithoutNow(item, found, inCard) ? UNPAIRED_RELIEF : 0);
+      item.base - (inCard(item) ? 5 : 0) + (wasWithoutNow(item, kept, inCard) ? UNPAIRED_RELIEF : 0);
     if (h1Index !== -1) {
       const distance = item.index - h1Index;
       if (distance > 0 && distance <= H1_AFTER) score += 4 * (1 - distance / H1_AFTER);
@@ -333,7 +349,7 @@ function joinText(text: string, part: string, child: AnyNode): string {
     "attribs" in child &&
     /^\d{2}$/.test(part.trim()) &&
     /\d$/.test(text) &&
-    isCents(child)
+    (isCents(child) || (INLINE.has(child.name) && /\p{Sc} ?\d{1,3}(?:[.,']?\d{3})*$/u.test(text)))
   ) {
     return `${text}${/\.\d{3}$/.test(text) ? "," : "."}${part.trim()}`;
   }
@@ -341,6 +357,9 @@ function joinText(text: string, part: string, child: AnyNode): string {
   const needsSpace = /[\p{L}\p{N}]$/u.test(text) && /^[\p{L}\p{N}]/u.test(part) && kind === "tag";
   return needsSpace ? `${text} ${part}` : `${text}${part}`;
 }
+
+/** Inline elements a shop may set cents in after "$229" without naming them cents. */
+const INLINE = new Set(["span", "sup", "small", "b", "strong", "em", "i", "u"]);
 
 function isCents(element: Element): boolean {
   return element.name === "sup" || /cent|decimal|fraction|penny|small/i.test(element.attribs["class"] ?? "");

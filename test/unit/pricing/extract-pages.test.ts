@@ -99,6 +99,28 @@ describe("the visible-page search on shop templates", () => {
     });
   });
 
+  it("passes over an instalment whose '3x' sits in its own element", () => {
+    const page = html(
+      "",
+      `<h1>Montre Pro Trek</h1><div class="product-price">
+      <p>ou <span class="number">3x</span> <span class="price">86,33€</span> (sans frais)</p>
+      <span class="price">259,00 €</span></div><button class="add-to-cart">Ajouter au panier</button>`,
+      "fr",
+    );
+    expect(extractPrice(page, "https://montres.example.fr/p/1")).toMatchObject({ amount: "259.00" });
+  });
+
+  it("joins cents set in a plain span after the currency and the whole units", () => {
+    const page = html(
+      "",
+      `<h1>Video doorbell</h1><div class="price_FHDfG salePrice_kTFZ3">$229<span class="rightEnd_6y">99</span></div>`,
+    );
+    expect(extractPrice(page, "https://shop.example.ca/p/1")).toMatchObject({
+      amount: "229.99",
+      currency: "CAD",
+    });
+  });
+
   it("takes the headline of a price box showing the price with and without tax", () => {
     const page = html(
       "",
