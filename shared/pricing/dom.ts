@@ -110,12 +110,22 @@ interface Frame {
   linked: boolean;
 }
 
-function attributesText(element: Element): string {
-  const { attribs } = element;
+function attributesText({ attribs }: { readonly attribs: Readonly<Record<string, string>> }): string {
   let text = `${attribs["class"] ?? ""} ${attribs["id"] ?? ""} ${attribs["itemprop"] ?? ""}`;
   for (const name in attribs)
     if (name.startsWith("data-")) text += ` ${name} ${(attribs[name] ?? "").slice(0, 40)}`;
   return text;
+}
+
+/**
+ * Navigation, footers, asides, related-product carousels and the like: areas that never hold the page's own
+ * product price (unless the element's own class names a price). The page scan does not read them and the
+ * page parser (page-tree.ts) does not build their insides.
+ */
+export function isElsewhere(name: string, attribs: Readonly<Record<string, string>>): boolean {
+  if (name === "footer" || name === "nav" || name === "aside") return true;
+  const attributes = attributesText({ attribs });
+  return ELSEWHERE.test(attributes) && !PRICE_CLASS.test(attributes);
 }
 
 function isHidden(element: Element): boolean {
@@ -146,9 +156,8 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
     const index = counter++;
     if (SKIPPED.has(name) || isHidden(element)) return "";
     if (name === "input") checkBuy(element, "", index);
+    if (isElsewhere(name, element.attribs)) return null;
     const attributes = attributesText(element);
-    const elsewhere = ELSEWHERE.test(attributes) && !PRICE_CLASS.test(attributes);
-    if (elsewhere || name === "footer" || name === "nav" || name === "aside") return null;
     if ((name === "a" && element.attribs["href"] !== undefined) || name === "img") {
       for (let level = Math.max(0, path.length - CARD_DEPTH); level < path.length; level++)
         path[level]!.linked = true;

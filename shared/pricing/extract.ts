@@ -7,12 +7,13 @@
  * winning rule and a confidence; below MIN_CONFIDENCE it is no price, never a guess. Block pages (bot
  * challenges, captchas) are only reported when no product price was found.
  */
-import { load, type CheerioAPI } from "cheerio";
+import type { CheerioAPI } from "cheerio";
 import { blockReason } from "./blocked.ts";
 import { currencyOfRegion } from "./currency.ts";
 import { PRICE_BOX, scanPage, type DomCandidate, type PageScan } from "./dom.ts";
 import { fileElements, textOf } from "./elements.ts";
 import { embeddedPrices } from "./embedded.ts";
+import { loadPage } from "./page-tree.ts";
 import type { Availability, Offer, PageContext, PriceCandidate } from "./page.ts";
 import { scanPrices } from "./parse.ts";
 import { siteRulesForPage } from "./sites/index.ts";
@@ -249,7 +250,7 @@ function headlineOfPriceBox(ranked: readonly DomCandidate[]): DomCandidate | und
 
 /** Extracts the one current price of a product page, or says why there is none. */
 export function extractPrice(html: string, pageUrl?: string): ExtractionResult {
-  const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
+  const $ = loadPage(html);
   const page = pageContext($, html, pageUrl);
   let scan: PageScan | undefined;
   const scanOnce = () => (scan ??= scanPage(page));
