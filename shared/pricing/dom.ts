@@ -117,6 +117,9 @@ function attributesText({ attribs }: { readonly attribs: Readonly<Record<string,
   return text;
 }
 
+/** Elements holding the whole page or its main content, whatever their classes say ("js-wide-navigation"). */
+const PAGE_CONTAINERS = new Set(["html", "body", "main"]);
+
 /**
  * Navigation, footers, asides, related-product carousels and the like: areas that never hold the page's own
  * product price (unless the element's own class names a price). The page scan does not read them and the
@@ -124,6 +127,7 @@ function attributesText({ attribs }: { readonly attribs: Readonly<Record<string,
  */
 export function isElsewhere(name: string, attribs: Readonly<Record<string, string>>): boolean {
   if (name === "footer" || name === "nav" || name === "aside") return true;
+  if (PAGE_CONTAINERS.has(name)) return false;
   const attributes = attributesText({ attribs });
   return ELSEWHERE.test(attributes) && !PRICE_CLASS.test(attributes);
 }

@@ -99,6 +99,14 @@ describe("the visible-page search on shop templates", () => {
     });
   });
 
+  it("reads a page whose body's class names its navigation style", () => {
+    const page = html(
+      "",
+      `<h1 class="product-name--visible">Zipped through cardigan</h1><em class="value__price">€ 49,99</em>`,
+    ).replace("<body>", '<body class="xtra-widescreen js-wide-navigation">');
+    expect(extractPrice(page, "https://shop.example.ie/p/1")).toMatchObject({ amount: "49.99", rule: "dom" });
+  });
+
   it("passes over an instalment whose '3x' sits in its own element", () => {
     const page = html(
       "",
