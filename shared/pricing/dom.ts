@@ -12,6 +12,7 @@
 import type { AnyNode, Element } from "domhandler";
 import { availabilityFromSchema, availabilityFromText, BUY } from "./availability.ts";
 import type { Availability, PageContext, PriceCandidate } from "./page.ts";
+import { textOf } from "./elements.ts";
 import { readPrice, scanPrices } from "./parse.ts";
 
 export interface DomCandidate extends PriceCandidate {
@@ -48,6 +49,9 @@ const NOT_THE_PRICE =
 /** Areas never holding the page's own product price: their subtrees are not read at all. */
 const ELSEWHERE =
   /related|recommend|similar|carousel|slider|swiper|slick|upsell|up-sell|cross-?sell|also-?(?:bought|viewed|like)|recent|viewed|bundle|accessor|footer|navbar|navigation|menu|mini-?cart|minicart|basket-?flyout|wishlist|sidebar|reviews|suggest|other-?products|more-?products|product-?list|product-?grid|teaser|promo-?bar|breadcrumb|newsletter|cookie/i;
+/** The part of ELSEWHERE that only ever names lists of other products: the parser leaves these out. */
+const OTHER_PRODUCTS =
+  /related|recommend|similar|upsell|up-sell|cross-?sell|also-?(?:bought|viewed|like)|other-?products|more-?products/i;
 /** Price words an element's own class may hold even inside a slider or promo box ("ek-slider-price"). */
 const PRICE_CLASS = /price|preis|prix|precio|pre[cç]o|prezzo|prijs|cena|cijena|hinta|fiyat|цена|ціна/i;
 const MAIN_AREA =
@@ -80,6 +84,8 @@ interface Context {
   readonly depth: number;
   /** Depth in the document. */
   readonly level: number;
+  /** Inside a buy button or link: its labels are states the shop toggles, not stock evidence. */
+  readonly inBuy: boolean;
 }
 
 /**
@@ -121,15 +127,38 @@ function attributesText({ attribs }: { readonly attribs: Readonly<Record<string,
 const PAGE_CONTAINERS = new Set(["html", "body", "main"]);
 
 /**
- * Navigation, footers, asides, related-product carousels and the like: areas that never hold the page's own
- * product price (unless the element's own class names a price). The page scan does not read them and the
- * page parser (page-tree.ts) does not build their insides.
+ * Navigation, footers, asides, related-product carousels, menus, sliders and the like, by tag or by
+ * class and id: areas that never hold the page's own product price (unless the element's own class names
+ * a price, or it holds the product's title). The page scan does not read them.
  */
 export function isElsewhere(name: string, attribs: Readonly<Record<string, string>>): boolean {
+  return isArea(name, attribs, ELSEWHERE);
+}
+
+/**
+ * The areas the page parser (page-tree.ts) does not build the insides of: footer, nav and aside tags and
+ * lists of other products — not menus, sidebars or sliders, whose class names also dress main content.
+ */
+export function isOtherProductsArea(name: string, attribs: Readonly<Record<string, string>>): boolean {
+  return isArea(name, attribs, OTHER_PRODUCTS);
+}
+
+function isArea(name: string, attribs: Readonly<Record<string, string>>, words: RegExp): boolean {
   if (name === "footer" || name === "nav" || name === "aside") return true;
   if (PAGE_CONTAINERS.has(name)) return false;
-  const attributes = attributesText({ attribs });
-  return ELSEWHERE.test(attributes) && !PRICE_CLASS.test(attributes);
+  const named = `${attribs["class"] ?? ""} ${attribs["id"] ?? ""}`;
+  return words.test(named) && !PRICE_CLASS.test(named);
+}
+
+/** The product's title: the first h1 with text outside navigation, asides and footers. */
+function titleHeading(elements: PageContext["elements"]): Element | undefined {
+  return elements.byTag("h1").find((heading) => {
+    for (let parent = heading.parent; parent !== null; parent = parent.parent) {
+      if ("name" in parent && (parent.name === "nav" || parent.name === "aside" || parent.name === "footer"))
+        return false;
+    }
+    return /\p{L}/u.test(textOf(heading));
+  });
 }
 
 function isHidden(element: Element): boolean {
@@ -150,6 +179,9 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
   const path: Frame[] = [];
   /** Amounts an element's whole text shows as instalments, savings or unit prices ("3x" <span>86,33€</span>). */
   const excluded: { readonly value: number; readonly start: number; readonly end: number }[] = [];
+  const titleAreas = new Set<AnyNode>();
+  for (let node = titleHeading(elements)?.parent ?? null; node !== null; node = node.parent)
+    titleAreas.add(node);
 
   const visit = (node: AnyNode, context: Context): string | null => {
     const kind: string = node.type;
@@ -160,7 +192,7 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
     const index = counter++;
     if (SKIPPED.has(name) || isHidden(element)) return "";
     if (name === "input") checkBuy(element, "", index);
-    if (isElsewhere(name, element.attribs)) return null;
+    if (isElsewhere(name, element.attribs) && !titleAreas.has(element)) return null;
     const attributes = attributesText(element);
     if ((name === "a" && element.attribs["href"] !== undefined) || name === "img") {
       for (let level = Math.max(0, path.length - CARD_DEPTH); level < path.length; level++)
@@ -195,6 +227,10 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
       main: own.main || context.main,
       depth: own.priced || own.notThePrice !== "none" ? 0 : context.depth + 1,
       level: context.level + 1,
+      inBuy:
+        context.inBuy ||
+        ((name === "a" || name === "button") &&
+          BUY_ATTRIBUTES.test(`${element.attribs["class"] ?? ""} ${element.attribs["id"] ?? ""}`)),
     };
     let text: string | null = "";
     for (const child of element.children) {
@@ -217,7 +253,7 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
       consider(text, index, own.priced || inner.priced, inner, frame);
       const stockElement =
         STOCK_ATTRIBUTES.test(attributes) || element.attribs["itemprop"] === "availability";
-      if (stockElement && !inner.elsewhere) checkStock(element, text);
+      if (stockElement && !inner.elsewhere && !inner.inBuy) checkStock(element, text);
     }
     return text;
   };
@@ -282,6 +318,7 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
     main: false,
     depth: 0,
     level: 0,
+    inBuy: false,
   };
   const body = elements.byTag("body")[0];
   for (const top of body ? [body] : $.root().children().toArray()) visit(top, start);

@@ -1,14 +1,14 @@
 /**
  * Parses a product page into the tree price extraction reads (htmlparser2, as cheerio does), without
  * building the insides of areas that never hold the product's own price — navigation, footers, asides,
- * related-product carousels (dom.ts `isElsewhere`) — which on real pages are most of the markup. Inside
+ * lists of related products (dom.ts `isOtherProductsArea`) — which on real pages are much of the markup. Inside
  * such an area only scripts (JSON-LD, embedded state), meta and link tags and microdata elements (with
  * itemscope or itemprop, and their text) are kept, so structured data anywhere on the page is still read.
  */
 import { load, type CheerioAPI } from "cheerio";
 import { DomHandler } from "domhandler";
 import { Parser } from "htmlparser2";
-import { isElsewhere } from "./dom.ts";
+import { isOtherProductsArea } from "./dom.ts";
 
 const ALWAYS_KEPT = new Set(["script", "meta", "link"]);
 
@@ -30,7 +30,7 @@ class PruningHandler extends DomHandler {
       return;
     }
     super.onopentag(name, attribs);
-    if (this.pruning > 0 || isElsewhere(name, attribs)) this.pruning++;
+    if (this.pruning > 0 || isOtherProductsArea(name, attribs)) this.pruning++;
   }
 
   override onclosetag(): void {

@@ -107,6 +107,34 @@ describe("the visible-page search on shop templates", () => {
     expect(extractPrice(page, "https://shop.example.ie/p/1")).toMatchObject({ amount: "49.99", rule: "dom" });
   });
 
+  it("reads the area holding the product's title even when its classes speak of menus, sidebars or cookies", () => {
+    const page = html(
+      "",
+      `<section id="main-section" class="main-section product-card with-cookie-info">
+        <div class="sidebar-right columns-layout"><div class="switcher-container" data-menu-item="about-product">
+        <h1>Zestaw podtynkowy WC</h1><span class="product-price"><span class="integer">997</span>
+        <span class="postfix">zł</span></span></div></div></section>`,
+      "pl",
+    );
+    expect(extractPrice(page, "https://www.budowa.example.pl/p/1")).toMatchObject({
+      amount: "997.00",
+      currency: "PLN",
+    });
+  });
+
+  it("ignores the state labels a buy link carries for the shop's script to toggle", () => {
+    const page = html(
+      "",
+      `<h1>Zestaw podtynkowy WC</h1><span class="price">997,00 zł</span>
+      <a href="#" class="add-to-basket js-add-to-basket show"><span class="can-buy-label">do koszyka</span>
+        <span class="unavailable-label">Produkt niedostępny</span></a>`,
+      "pl",
+    );
+    expect(extractPrice(page, "https://www.budowa.example.pl/p/1")).toMatchObject({
+      availability: "in_stock",
+    });
+  });
+
   it("passes over an instalment whose '3x' sits in its own element", () => {
     const page = html(
       "",
