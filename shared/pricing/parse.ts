@@ -6,7 +6,8 @@
  * a single separator followed by exactly three digits groups thousands unless the decimal-separator hint,
  * the currency's three minor units, a zero integer part or a longer integer part say it is decimal.
  * Spaces and apostrophes before three digits group thousands. Context excludes instalments, monthly fees,
- * per-unit prices, savings, counts and measures; "was"/"por" words pick the current price. See docs/pricing.md.
+ * per-unit prices, savings, counts and measures beside another price (alone, such a price is the text's
+ * amount); "was"/"por" words pick the current price. See docs/pricing.md.
  */
 import { MAX_CURRENCY_WORDS, currencyFromHint, minorUnits, resolveCurrency } from "./currency.ts";
 
@@ -50,7 +51,7 @@ const DIGIT_ZEROS = [
   0xf20, 0x1040, 0x17e0, 0x1810,
 ];
 
-const NUMBER = /\d+(?:(?:[.,'’]| (?=\d{3}(?!\d)))\d+)*/g;
+const NUMBER = /\d+(?:(?:[.,'’]| (?=\d{3}(?!\d)))\d+)*|(?<![\d\p{L}.,])\.\d{2}(?![\d.,])/gu;
 const MULTIPLIER_AFTER = /^\s?(万|萬|만|億|亿|억)/u;
 const MULTIPLIERS: Readonly<Record<string, string>> = {
   万: "0000",
@@ -361,9 +362,25 @@ export function readPrice(text: string, options: ParsePriceOptions = {}, onlyOne
   return isRange(normalised, first.token, second.token) ? null : first;
 }
 
+/**
+ * The one currency-marked price of a text whose every price is cast as an instalment, a unit price or a
+ * saving ("10x de R$ 129,99", "$4.99/lb"): asked about that text alone, its amount is the answer.
+ */
+function onlyPriceOf(text: string, options: ParsePriceOptions): ReadPrice | null {
+  const hinted = currencyFromHint(options.currencyHint) ?? null;
+  const marked = scanPrices(text, options).filter((token) => token.currency !== undefined);
+  const prices = marked.flatMap((token) => {
+    const currency = token.currency ?? hinted;
+    const amount = toAmount(token.integer, token.fraction, currency);
+    return amount === null ? [] : [{ token, price: { amount, currency } }];
+  });
+  const distinct = new Map(prices.map((entry) => [`${entry.price.amount} ${entry.price.currency}`, entry]));
+  return distinct.size === 1 ? [...distinct.values()][0]! : null;
+}
+
 /** Parses the one price in a shop's text; null when there is no price or the text is ambiguous. */
 export function parsePrice(text: string, options: ParsePriceOptions = {}): ParsedPrice | null {
-  const read = readPrice(text, options);
+  const read = readPrice(text, options) ?? onlyPriceOf(text, options);
   if (read !== null) return read.price;
   if (!FREE.test(text) || /\d/.test(text)) return null;
   const hinted = currencyFromHint(options.currencyHint) ?? null;

@@ -13,7 +13,7 @@ describe("parsePriceLines", () => {
     ).toEqual([
       { input: "R$ 1.299,90", amount: "1299.90", currency: "BRL" },
       { input: "", amount: null, currency: null },
-      { input: "12x de R$ 108,25 sem juros", amount: null, currency: null },
+      { input: "12x de R$ 108,25 sem juros", amount: "108.25", currency: "BRL" },
       { input: "$1,299.00", amount: "1299.00", currency: "USD" },
     ]);
   });

@@ -38,9 +38,18 @@ describe("parsePrice", () => {
   });
 
   it.each([
-    ["12x de R$ 108,25 sem juros", "an instalment"],
-    ["10 parcelas de R$ 129,99", "an instalment"],
-    ["R$ 49,90/mês", "a monthly fee"],
+    ["12x de R$ 108,25 sem juros", "108.25"],
+    ["10 parcelas de R$ 129,99", "129.99"],
+    ["R$ 49,90/mês", "49.90"],
+  ])(
+    "reads the one price of %j even though it is an instalment or a fee: the text holds no other",
+    (text, amount) => {
+      expect(parsePrice(text)).toEqual({ amount, currency: "BRL" });
+      expect(parsePrice(`R$ 1.299,90 ou ${text}`)).toEqual({ amount: "1299.90", currency: "BRL" });
+    },
+  );
+
+  it.each([
     ["Indisponível", "no number"],
     ["", "empty text"],
     ["R$ 10 - R$ 20", "a range"],
@@ -145,9 +154,16 @@ describe("parsePrice across shops' countries", () => {
   });
 
   it.each([
-    ["€ 2,50/kg", "a per-kilo price"],
+    ["€ 2,50/kg", "2.50", "EUR"],
+    ["$4.99/lb", "4.99", "USD"],
+    ["4 rate da 25,00 €", "25.00", "EUR"],
+    ["$.99", "0.99", "USD"],
+  ])("reads the amount of %j, the text's one price", (text, amount, currency) => {
+    expect(parsePrice(text)).toEqual({ amount, currency });
+  });
+
+  it.each([
     ["US$ 29.99 - US$ 39.99", "a range"],
-    ["4 rate da 25,00 €", "an instalment"],
     ["no price here", "no number"],
   ])("returns null for %j (%s)", (text) => {
     expect(parsePrice(text)).toBeNull();
