@@ -94,7 +94,7 @@ describe("the procure CLI", () => {
   });
 
   it("parses price strings from stdin into JSON lines", async () => {
-    const result = await procure(["parse-price"], "R$ 1.299,90\n12x de R$ 108,25 sem juros\n");
+    const result = await procure(["parse-price"], "R$ 1.299,90\n12x de R$ 108,25 sem juros\nIndisponível\n");
     expect(
       result.stdout
         .trim()
@@ -102,7 +102,8 @@ describe("the procure CLI", () => {
         .map((line) => JSON.parse(line)),
     ).toEqual([
       { input: "R$ 1.299,90", amount: "1299.90", currency: "BRL" },
-      { input: "12x de R$ 108,25 sem juros", amount: null, currency: null },
+      { input: "12x de R$ 108,25 sem juros", amount: "108.25", currency: "BRL" },
+      { input: "Indisponível", amount: null, currency: null },
     ]);
   });
 
