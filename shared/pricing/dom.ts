@@ -6,8 +6,9 @@
  * the product's main area (+); struck-through / was / RRP prices, instalments, shipping, savings, per-unit
  * prices (−) and anything in related-product, navigation, header, footer or cart areas (−−), or in a
  * product card: a small linked block repeated beside at least two alike blocks that also hold prices (−−).
- * The title is the first h1 with text (not a logo). Equal amounts pool their evidence. The best amount wins
- * only with a clear margin.
+ * A struck-through price is read on its own, never inside its container's text; a "Price:" label cell
+ * or term marks the value after it. The title is the first h1 with text (not a logo). Equal amounts pool
+ * their evidence. The best amount wins only with a clear margin.
  */
 import type { AnyNode, Element } from "domhandler";
 import { availabilityFromSchema, availabilityFromText, BUY } from "./availability.ts";
@@ -52,6 +53,9 @@ const ELSEWHERE =
 /** The part of ELSEWHERE that only ever names lists of other products: the parser leaves these out. */
 const OTHER_PRODUCTS =
   /related|recommend|similar|upsell|up-sell|cross-?sell|also-?(?:bought|viewed|like)|other-?products|more-?products/i;
+/** A label cell or term naming the price of the element after it ("Price:" | "43.97 €"). */
+const PRICE_LABEL =
+  /^(?:(?:our |your |sale |special |unit |retail )?price|preis|prix|precio|pre[cç]o|prezzo|prijs|pris|cena|cijena|hinta|fiyat|цена|ціна|価格|가격|价格|價格)\s*:?$/iu;
 /** Price words an element's own class may hold even inside a slider or promo box ("ek-slider-price"). */
 const PRICE_CLASS = /price|preis|prix|precio|pre[cç]o|prezzo|prijs|cena|cijena|hinta|fiyat|цена|ціна/i;
 const MAIN_AREA =
@@ -86,6 +90,8 @@ interface Context {
   readonly level: number;
   /** Inside a buy button or link: its labels are states the shop toggles, not stock evidence. */
   readonly inBuy: boolean;
+  /** Inside the value after a "Price:" label cell or term. */
+  readonly labelled: boolean;
 }
 
 /**
@@ -222,6 +228,7 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
     };
     const inner: Context = {
       priced: own.priced || (context.priced && context.depth < 3),
+      labelled: context.labelled && context.depth < 3,
       notThePrice: own.notThePrice !== "none" || context.depth >= 4 ? own.notThePrice : context.notThePrice,
       elsewhere: own.elsewhere || context.elsewhere,
       main: own.main || context.main,
@@ -233,8 +240,14 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
           BUY_ATTRIBUTES.test(`${element.attribs["class"] ?? ""} ${element.attribs["id"] ?? ""}`)),
     };
     let text: string | null = "";
+    let labelled = false;
     for (const child of element.children) {
-      const part = visit(child, inner);
+      const isTag = "attribs" in child;
+      const part = visit(
+        child,
+        labelled && isTag ? { ...inner, priced: true, labelled: true, depth: 0 } : inner,
+      );
+      if (isTag) labelled = part !== null && PRICE_LABEL.test(part.trim());
       if (text === null || part === null) {
         text = null;
         continue;
@@ -255,7 +268,7 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
         STOCK_ATTRIBUTES.test(attributes) || element.attribs["itemprop"] === "availability";
       if (stockElement && !inner.elsewhere && !inner.inBuy) checkStock(element, text);
     }
-    return text;
+    return own.notThePrice === "strong" ? null : text;
   };
 
   const checkBuy = (element: Element, text: string, index: number) => {
@@ -305,6 +318,7 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
     const mark = read.token.role === "list" ? "strong" : context.notThePrice;
     if (mark !== "none") base -= NOT_THE_PRICE_PENALTY;
     if (read.token.role === "current") base += 1;
+    if (context.labelled) base += 2;
     if (context.elsewhere) base -= 5;
     if (context.main) base += 2;
     const frames = [...path.slice(1 - CARD_DEPTH), own];
@@ -319,6 +333,7 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
     depth: 0,
     level: 0,
     inBuy: false,
+    labelled: false,
   };
   const body = elements.byTag("body")[0];
   for (const top of body ? [body] : $.root().children().toArray()) visit(top, start);

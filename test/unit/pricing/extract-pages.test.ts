@@ -135,6 +135,20 @@ describe("the visible-page search on shop templates", () => {
     });
   });
 
+  it("reads the value cell after a 'Price:' label on a table-laid page", () => {
+    const page = html(
+      "",
+      `<h1>Sale</h1><div class="menu-left">${"<p>Category</p>".repeat(40)}</div>
+      <table><tr><td class="tx_right">Type:</td><td><h5>Sports shoes</h5></td></tr>
+      <tr><td class="tx_right bold grey">Price:</td><td class="tx_left link"><strike>64.27 €</strike>
+        <span class="bold red">43.97 € </span> <span class="red bold">(- 32%)</span></td></tr></table>`,
+    );
+    expect(extractPrice(page, "https://shoes.example.com/p/1")).toMatchObject({
+      amount: "43.97",
+      currency: "EUR",
+    });
+  });
+
   it("passes over an instalment whose '3x' sits in its own element", () => {
     const page = html(
       "",
