@@ -56,6 +56,9 @@ const OTHER_PRODUCTS =
 /** A label cell or term naming the price of the element after it ("Price:" | "43.97 €"). */
 const PRICE_LABEL =
   /^(?:(?:our |your |sale |special |unit |retail )?price|preis|prix|precio|pre[cç]o|prezzo|prijs|pris|cena|cijena|hinta|fiyat|цена|ціна|価格|가격|价格|價格)\s*:?$/iu;
+/** A count cell before an instalment ("3x" | "86,33€", "12 x de" | "R$ 108,25"). */
+const COUNT_LABEL =
+  /^(?:\d{1,2}\s*[x×]|\d{1,2}\s*[x×]?\s*(?:parcelas?|cuotas|raty|rate|vezes|mensualidades))(?:\s*(?:de|da|of|à|a))?$/iu;
 /** Price words an element's own class may hold even inside a slider or promo box ("ek-slider-price"). */
 const PRICE_CLASS = /price|preis|prix|precio|pre[cç]o|prezzo|prijs|cena|cijena|hinta|fiyat|цена|ціна/i;
 const MAIN_AREA =
@@ -240,14 +243,11 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
           BUY_ATTRIBUTES.test(`${element.attribs["class"] ?? ""} ${element.attribs["id"] ?? ""}`)),
     };
     let text: string | null = "";
-    let labelled = false;
+    let label: "price" | "count" | undefined;
     for (const child of element.children) {
       const isTag = "attribs" in child;
-      const part = visit(
-        child,
-        labelled && isTag ? { ...inner, priced: true, labelled: true, depth: 0 } : inner,
-      );
-      if (isTag) labelled = part !== null && PRICE_LABEL.test(part.trim());
+      const part = visit(child, isTag ? labelledContext(inner, label) : inner);
+      if (isTag) label = labelOf(part);
       if (text === null || part === null) {
         text = null;
         continue;
@@ -373,6 +373,19 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
   const fromText = verdicts.size === 1 ? [...verdicts][0]! : "unknown";
   const fromButton: Availability = buyEnabled ? "in_stock" : buyDisabled ? "out_of_stock" : "unknown";
   return { candidates, availability: fromText !== "unknown" ? fromText : fromButton };
+}
+
+function labelOf(text: string | null): "price" | "count" | undefined {
+  const trimmed = text?.trim() ?? "";
+  if (PRICE_LABEL.test(trimmed)) return "price";
+  return COUNT_LABEL.test(trimmed) ? "count" : undefined;
+}
+
+/** The context of an element after a "Price:" label (its value) or an instalment count (not the price). */
+function labelledContext(context: Context, label: "price" | "count" | undefined): Context {
+  if (label === "price") return { ...context, priced: true, labelled: true, depth: 0 };
+  if (label === "count") return { ...context, notThePrice: "strong", depth: 0 };
+  return context;
 }
 
 /** A price marked "not the price" by its class only, with no unmarked price outside cards in its price box. */

@@ -154,10 +154,28 @@ describe("the visible-page search on shop templates", () => {
       "",
       `<h1>Montre Pro Trek</h1><div class="product-price">
       <p>ou <span class="number">3x</span> <span class="price">86,33€</span> (sans frais)</p>
+
       <span class="price">259,00 €</span></div><button class="add-to-cart">Ajouter au panier</button>`,
       "fr",
     );
     expect(extractPrice(page, "https://montres.example.fr/p/1")).toMatchObject({ amount: "259.00" });
+  });
+
+  it("sets instalments told by a count in the element before them clearly apart, in a long payment text", () => {
+    const page = html(
+      "",
+      `<h1>Montre Pro Trek</h1><p class="product__price"><span class="dyn_prod_price">259,00</span>
+        <span class="dyn_prod_money">€</span></p><div class="free-shipping">Livraison offerte</div>
+      <p class="product__cofidis">ou <span class="number">3x</span> <span>86,33€</span> (sans frais) ou
+        <span class="number">4x</span> <span>66,17€</span> avec <a href="/services/3foiscb.htm">Cofidis</a>,
+        par carte bancaire, sous réserve d'acceptation de votre dossier par l'organisme prêteur</p>
+      <button class="add-to-cart">Ajouter au panier</button>`,
+      "fr",
+    );
+    expect(extractPrice(page, "https://montres.example.fr/p/1")).toMatchObject({
+      amount: "259.00",
+      confidence: 0.9,
+    });
   });
 
   it("joins cents set in a plain span after the currency and the whole units", () => {
