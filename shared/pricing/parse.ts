@@ -341,21 +341,26 @@ export interface ReadPrice {
   readonly token: PriceToken;
 }
 
-/**
- * Like parsePrice, also telling the token behind the answer. With `onlyOne`, a text holding several
- * different prices is null instead of its first price.
- */
-export function readPrice(text: string, options: ParsePriceOptions = {}, onlyOne = false): ReadPrice | null {
+/** The tokens' prices, one per distinct amount and currency, in text order. */
+function distinctPrices(tokens: readonly PriceToken[], options: ParsePriceOptions): ReadPrice[] {
   const hinted = currencyFromHint(options.currencyHint) ?? null;
-  const normalised = normalise(text);
-  const pool = priceCandidates(scanNormalised(normalised, options));
-  const prices = pool.flatMap((token) => {
+  const prices = tokens.flatMap((token) => {
     const currency = token.currency ?? hinted;
     const amount = toAmount(token.integer, token.fraction, currency);
     return amount === null ? [] : [{ token, price: { amount, currency } }];
   });
-  const distinct = new Map(prices.map((entry) => [`${entry.price.amount} ${entry.price.currency}`, entry]));
-  const [first, second] = distinct.values();
+  return [
+    ...new Map(prices.map((entry) => [`${entry.price.amount} ${entry.price.currency}`, entry])).values(),
+  ];
+}
+
+function choose(
+  normalised: string,
+  tokens: readonly PriceToken[],
+  options: ParsePriceOptions,
+  onlyOne: boolean,
+): ReadPrice | null {
+  const [first, second] = distinctPrices(priceCandidates(tokens), options);
   if (first === undefined) return null;
   if (second === undefined) return first;
   if (onlyOne || first.price.currency !== second.price.currency) return null;
@@ -363,24 +368,31 @@ export function readPrice(text: string, options: ParsePriceOptions = {}, onlyOne
 }
 
 /**
+ * Like parsePrice, also telling the token behind the answer. With `onlyOne`, a text holding several
+ * different prices is null instead of its first price.
+ */
+export function readPrice(text: string, options: ParsePriceOptions = {}, onlyOne = false): ReadPrice | null {
+  const normalised = normalise(text);
+  return choose(normalised, scanNormalised(normalised, options), options, onlyOne);
+}
+
+/**
  * The one currency-marked price of a text whose every price is cast as an instalment, a unit price or a
  * saving ("10x de R$ 129,99", "$4.99/lb"): asked about that text alone, its amount is the answer.
  */
-function onlyPriceOf(text: string, options: ParsePriceOptions): ReadPrice | null {
-  const hinted = currencyFromHint(options.currencyHint) ?? null;
-  const marked = scanPrices(text, options).filter((token) => token.currency !== undefined);
-  const prices = marked.flatMap((token) => {
-    const currency = token.currency ?? hinted;
-    const amount = toAmount(token.integer, token.fraction, currency);
-    return amount === null ? [] : [{ token, price: { amount, currency } }];
-  });
-  const distinct = new Map(prices.map((entry) => [`${entry.price.amount} ${entry.price.currency}`, entry]));
-  return distinct.size === 1 ? [...distinct.values()][0]! : null;
+function onlyMarkedPrice(tokens: readonly PriceToken[], options: ParsePriceOptions): ReadPrice | null {
+  const prices = distinctPrices(
+    tokens.filter((token) => token.currency !== undefined),
+    options,
+  );
+  return prices.length === 1 ? prices[0]! : null;
 }
 
 /** Parses the one price in a shop's text; null when there is no price or the text is ambiguous. */
 export function parsePrice(text: string, options: ParsePriceOptions = {}): ParsedPrice | null {
-  const read = readPrice(text, options) ?? onlyPriceOf(text, options);
+  const normalised = normalise(text);
+  const tokens = scanNormalised(normalised, options);
+  const read = choose(normalised, tokens, options, false) ?? onlyMarkedPrice(tokens, options);
   if (read !== null) return read.price;
   if (!FREE.test(text) || /\d/.test(text)) return null;
   const hinted = currencyFromHint(options.currencyHint) ?? null;
