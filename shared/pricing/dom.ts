@@ -125,13 +125,15 @@ interface Frame {
   linked: boolean;
 }
 
-function attributesText({ attribs }: { readonly attribs: Readonly<Record<string, string>> }): string {
+function attributesText({ attribs }: Element): string {
   let text = `${attribs["class"] ?? ""} ${attribs["id"] ?? ""} ${attribs["itemprop"] ?? ""}`;
   for (const name in attribs)
     if (name.startsWith("data-")) text += ` ${name} ${(attribs[name] ?? "").slice(0, 40)}`;
   return text;
 }
 
+/** Tags that are never-the-price areas whatever their classes say. */
+const AREA_TAGS = new Set(["footer", "nav", "aside"]);
 /** Elements holding the whole page or its main content, whatever their classes say ("js-wide-navigation"). */
 const PAGE_CONTAINERS = new Set(["html", "body", "main"]);
 
@@ -153,7 +155,7 @@ export function isOtherProductsArea(name: string, attribs: Readonly<Record<strin
 }
 
 function isArea(name: string, attribs: Readonly<Record<string, string>>, words: RegExp): boolean {
-  if (name === "footer" || name === "nav" || name === "aside") return true;
+  if (AREA_TAGS.has(name)) return true;
   if (PAGE_CONTAINERS.has(name)) return false;
   const named = `${attribs["class"] ?? ""} ${attribs["id"] ?? ""}`;
   return words.test(named) && !PRICE_CLASS.test(named);
@@ -163,8 +165,7 @@ function isArea(name: string, attribs: Readonly<Record<string, string>>, words: 
 function titleHeading(elements: PageContext["elements"]): Element | undefined {
   return elements.byTag("h1").find((heading) => {
     for (let parent = heading.parent; parent !== null; parent = parent.parent) {
-      if ("name" in parent && (parent.name === "nav" || parent.name === "aside" || parent.name === "footer"))
-        return false;
+      if ("name" in parent && AREA_TAGS.has(parent.name)) return false;
     }
     return /\p{L}/u.test(textOf(heading));
   });
@@ -344,11 +345,11 @@ export function scanPage({ $, elements, currencyHint }: PageContext): PageScan {
         (range) => item.index >= range.start && item.index < range.end && Number(item.amount) === range.value,
       ),
   );
-  const inCard = cardMembership(kept);
+  const inCards = pricesInCards(kept);
   const scored = new Map<string, DomCandidate & { hits: number }>();
   for (const item of kept) {
     let score =
-      item.base - (inCard(item) ? 5 : 0) + (wasWithoutNow(item, kept, inCard) ? UNPAIRED_RELIEF : 0);
+      item.base - (inCards.has(item) ? 5 : 0) + (wasWithoutNow(item, kept, inCards) ? UNPAIRED_RELIEF : 0);
     if (h1Index !== -1) {
       const distance = item.index - h1Index;
       if (distance > 0 && distance <= H1_AFTER) score += 4 * (1 - distance / H1_AFTER);
@@ -389,22 +390,22 @@ function labelledContext(context: Context, label: "price" | "count" | undefined)
 }
 
 /** A price marked "not the price" by its class only, with no unmarked price outside cards in its price box. */
-function wasWithoutNow(item: Found, found: readonly Found[], inCard: (item: Found) => boolean): boolean {
+function wasWithoutNow(item: Found, found: readonly Found[], inCards: ReadonlySet<Found>): boolean {
   if (item.mark !== "class") return false;
   return !found.some(
     (other) =>
       other.mark === "none" &&
       other.amount !== item.amount &&
       Math.abs(other.index - item.index) <= PRICE_BOX &&
-      !inCard(other),
+      !inCards.has(other),
   );
 }
 
 /**
- * Tells the prices that sit in product cards: a small linked element with at least CARD_REPEATS - 1
- * siblings of the same tag and class that are small, linked and hold prices too.
+ * The prices that sit in product cards: a small linked element with at least CARD_REPEATS - 1 siblings
+ * of the same tag and class that are small, linked and hold prices too.
  */
-function cardMembership(found: readonly Found[]): (item: Found) => boolean {
+function pricesInCards(found: readonly Found[]): ReadonlySet<Found> {
   const holders = new Map<string, Set<number>>();
   const isCardLike = (frame: Frame) => frame.linked && frame.end - frame.index <= CARD_SIZE;
   for (const item of found) {
@@ -415,8 +416,11 @@ function cardMembership(found: readonly Found[]): (item: Found) => boolean {
       holders.set(frame.key, members);
     }
   }
-  return (item) =>
-    item.frames.some((frame) => isCardLike(frame) && (holders.get(frame.key)?.size ?? 0) >= CARD_REPEATS);
+  return new Set(
+    found.filter((item) =>
+      item.frames.some((frame) => isCardLike(frame) && (holders.get(frame.key)?.size ?? 0) >= CARD_REPEATS),
+    ),
+  );
 }
 
 function joinText(text: string, part: string, child: AnyNode): string {
