@@ -6,10 +6,12 @@ import { mercadoLivre } from "./mercadolivre.ts";
 import type { SiteRule } from "./site.ts";
 
 export const SITE_RULES: readonly SiteRule[] = [mercadoLivre, amazon, magalu];
-const ANY_MARKER = SITE_RULES.map((rule) => rule.marker).join(", ");
-/** Class, id and attribute-value words of the markers: a page whose HTML holds none cannot match one. */
-const MARKER_WORDS = [...ANY_MARKER.matchAll(/[.#]([\w-]+)|="([^"]+)"/g)].map(
-  (match) => match[1] ?? match[2]!,
+/** Class, id and attribute-value words of each rule's marker: a page whose HTML holds none cannot match it. */
+const MARKER_WORDS: ReadonlyMap<SiteRule, readonly string[]> = new Map(
+  SITE_RULES.map((rule) => [
+    rule,
+    [...rule.marker.matchAll(/[.#]([\w-]+)|="([^"]+)"/g)].map((match) => match[1] ?? match[2]!),
+  ]),
 );
 
 /** The rules for a host ("amazon.de", "articulo.mercadolibre.com.ar"). */
@@ -23,6 +25,8 @@ export function siteRulesFor(host: string): readonly SiteRule[] {
 export function siteRulesForPage({ $, host, html }: PageContext): readonly SiteRule[] {
   const byHost = siteRulesFor(host);
   if (byHost.length > 0) return byHost;
-  if (!MARKER_WORDS.some((word) => html.includes(word)) || $(ANY_MARKER).length === 0) return [];
-  return SITE_RULES.filter((rule) => $(rule.marker).length > 0);
+  return SITE_RULES.filter(
+    (rule) =>
+      MARKER_WORDS.get(rule)?.some((word) => html.includes(word)) === true && $(rule.marker).length > 0,
+  );
 }
