@@ -20,17 +20,37 @@ import {
 export const projectRoot = resolve(import.meta.dirname, "../..");
 const localPostgres = "postgres://postgres@127.0.0.1:5432/postgres";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+/**
+ * Ports are drawn below Linux's ephemeral range (32768–60999): an OS-assigned free port can be taken as
+ * the source port of some outgoing connection (Restate nodes dialling each other) between this check and
+ * the server binding it. Each vitest worker draws from its own slice, each process never twice.
+ */
+const FIRST_PORT = 20_000;
+const PORTS_PER_WORKER = 1_500;
+const WORKER_SLICES = 8;
+let portsDrawn = 0;
+
+function listenOnce(port: number): Promise<number | undefined> {
+  return new Promise((resolvePort) => {
     const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.once("error", () => resolvePort(undefined));
+    server.listen(port, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port")),
-      );
+      server.close(() => resolvePort(typeof address === "object" && address ? address.port : undefined));
     });
   });
+}
+
+export async function freePort(): Promise<number> {
+  const slice = Number(process.env["VITEST_POOL_ID"] ?? "0") % WORKER_SLICES;
+  const first = FIRST_PORT + slice * PORTS_PER_WORKER;
+  while (portsDrawn < PORTS_PER_WORKER) {
+    const port = await listenOnce(first + ((process.pid + portsDrawn++) % PORTS_PER_WORKER));
+    if (port !== undefined) return port;
+  }
+  const assigned = await listenOnce(0);
+  if (assigned === undefined) throw new Error("no free loopback port");
+  return assigned;
 }
 
 export interface TestDatabase {
